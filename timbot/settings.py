@@ -1,0 +1,107 @@
+"""Configuration from the environment (pydantic-settings), with the Tencent region table."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from timbot.errors import ConfigError
+
+Region = Literal["china", "singapore", "seoul", "tokyo", "frankfurt", "india", "silicon-valley", "jakarta"]
+
+#: Primary and backup REST domains of each Tencent Cloud Chat data centre (tim-api.md §1).
+REGION_DOMAINS: dict[str, tuple[str, str]] = {
+    "china": ("console.tim.qq.com", "adminapi.my-imcloud.com"),
+    "singapore": ("adminapisgp.im.qcloud.com", "adminapisgp.my-imcloud.com"),
+    "seoul": ("adminapikr.im.qcloud.com", "adminapikr.my-imcloud.com"),
+    "tokyo": ("adminapijpn.im.qcloud.com", "adminapijpn.my-imcloud.com"),
+    "frankfurt": ("adminapiger.im.qcloud.com", "adminapiger.my-imcloud.com"),
+    "india": ("adminapiind.im.qcloud.com", "adminapiind.my-imcloud.com"),
+    "silicon-valley": ("adminapiusa.im.qcloud.com", "adminapiusa.my-imcloud.com"),
+    "jakarta": ("adminapiidn.im.qcloud.com", "adminapiidn.my-imcloud.com"),
+}
+
+
+def _split_ids(value: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
+class Settings(BaseSettings):
+    """Every variable of design.md §1; secrets are ``SecretStr`` and never printed.
+
+    Field names are the environment variable names in lower case (``TIM_SDKAPPID`` -> ``tim_sdkappid``).
+    """
+
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", hide_input_in_errors=True)
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    tim_sdkappid: int | None = Field(default=None, ge=1, le=4_294_967_295)
+    tim_secret_key: SecretStr | None = None
+    tim_admin: str = Field(default="administrator", min_length=1, max_length=32)
+    tim_region: Region = "china"
+    tim_base_url: str | None = None
+
+    timbot_allowed_users: str = ""
+    timbot_allowed_channels: str = ""
+    timbot_allow_guests: bool = False
+    timbot_cache_ttl: float = Field(default=30.0, ge=0, le=3600)
+
+    port: int = Field(default=3000, ge=1, le=65535)
+
+    @field_validator("slack_api_url", "tim_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None if value == "" else value
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def tim_url(self) -> str:
+        """The base URL every Tencent call goes to: ``TIM_BASE_URL`` or the region's primary domain."""
+        if self.tim_base_url:
+            return self.tim_base_url
+        return f"https://{REGION_DOMAINS[self.tim_region][0]}"
+
+    @property
+    def allowed_users(self) -> frozenset[str]:
+        """Slack user IDs allowed to use timbot; empty means everyone (who passes the other checks)."""
+        return _split_ids(self.timbot_allowed_users)
+
+    @property
+    def allowed_channels(self) -> frozenset[str]:
+        """Channel IDs where timbot answers; empty means any channel."""
+        return _split_ids(self.timbot_allowed_channels)
+
+    def require(self, *names: str) -> None:
+        """Raise ``ConfigError`` naming the first of ``names`` (field names) that is unset or empty."""
+        for name in names:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            if value is None or value == "":
+                raise ConfigError(name.upper(), "is required but not set")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings from the environment, turning a validation failure into one ``ConfigError``.
+
+    Args:
+        overrides: values that win over the environment (used by the CLI and tests).
+
+    Raises:
+        ConfigError: naming the first malformed variable, never echoing its value.
+    """
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        variable = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise ConfigError(variable, first["msg"].lower()) from None
