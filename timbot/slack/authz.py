@@ -1,0 +1,140 @@
+"""Who may use timbot: the installed team only, no guests (unless allowed), the allow-lists."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from cachetools import TTLCache
+from slack_sdk.errors import SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from timbot.settings import Settings
+from timbot.slack.audit import Incoming
+
+__all__ = ["REASONS", "Authoriser", "Decision"]
+
+logger = logging.getLogger(__name__)
+
+#: The polite sentence shown for each refusal (ephemeral, to the caller only).
+REASONS: dict[str, str] = {
+    "other-team": (
+        "Sorry, timbot only answers members of the workspace it is installed in; "
+        "people from other teams or organisations cannot use it here."
+    ),
+    "guest": "Sorry, guest accounts cannot use timbot in this workspace.",
+    "user-not-allowed": (
+        "Sorry, you are not on timbot's list of allowed users. Ask a workspace admin to add you."
+    ),
+    "channel-not-allowed": (
+        "Sorry, timbot does not answer in this channel. Try it in a channel your admins allowed."
+    ),
+    "check-failed": (
+        "Sorry, timbot could not check your account with Slack just now, so it did not answer. "
+        "Try again in a moment."
+    ),
+    "inactive": "Sorry, this account cannot use timbot (deactivated or a bot).",
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of a check: ``code`` is ``ok`` or a key of ``REASONS``."""
+
+    code: str
+
+    @property
+    def allowed(self) -> bool:
+        """True when the caller may go on."""
+        return self.code == "ok"
+
+    @property
+    def reason(self) -> str:
+        """The sentence for the user (empty when allowed)."""
+        return REASONS.get(self.code, "")
+
+
+ALLOWED = Decision("ok")
+
+
+class Authoriser:
+    """Decides, before any Tencent call, whether a command or click may proceed.
+
+    Args:
+        settings: for ``allowed_users``, ``allowed_channels`` and ``timbot_allow_guests``.
+        cache_ttl: seconds a ``users.info`` answer is trusted.
+        cache_size: how many users are remembered.
+        lookup_timeout: the most a ``users.info`` call may take (the ack must leave within 3 s).
+    """
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        cache_ttl: float = 300.0,
+        cache_size: int = 10_000,
+        lookup_timeout: float = 2.0,
+    ) -> None:
+        self._allowed_users = settings.allowed_users
+        self._allowed_channels = settings.allowed_channels
+        self._allow_guests = settings.timbot_allow_guests
+        self._lookup_timeout = lookup_timeout
+        self._users: TTLCache[str, str] = TTLCache(maxsize=cache_size, ttl=cache_ttl)
+
+    async def check(
+        self,
+        incoming: Incoming,
+        *,
+        client: AsyncWebClient,
+        installed_team: str | None,
+        installed_enterprise: str | None,
+        enterprise_id: str | None = None,
+    ) -> Decision:
+        """Run every check, cheapest first; only the guest check calls Slack (cached).
+
+        Args:
+            incoming: who, where and what.
+            client: the app's Web API client (``users.info``).
+            installed_team: the team of the installation (``auth.test``), None when unknown.
+            installed_enterprise: the Enterprise Grid org of the installation, if any.
+            enterprise_id: the caller's org from the payload, if any.
+        """
+        home = {team for team in (installed_team, installed_enterprise) if team}
+        if not home or incoming.team_id not in home:
+            same_org = bool(installed_enterprise) and enterprise_id == installed_enterprise
+            if not same_org:
+                return Decision("other-team")
+        if self._allowed_users and incoming.user_id not in self._allowed_users:
+            return Decision("user-not-allowed")
+        if self._allowed_channels and incoming.channel_id not in self._allowed_channels:
+            return Decision("channel-not-allowed")
+        if self._allow_guests:
+            return ALLOWED
+        return Decision(await self._account(incoming.user_id, client))
+
+    async def _account(self, user_id: str, client: AsyncWebClient) -> str:
+        """``ok``, ``guest``, ``inactive`` or ``check-failed`` for ``user_id`` (cached when known)."""
+        cached = self._users.get(user_id)
+        if cached is not None:
+            return cached
+        try:
+            answer = await asyncio.wait_for(client.users_info(user=user_id), timeout=self._lookup_timeout)
+        except (SlackClientError, aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            # Fail closed: no answer from Slack means we cannot know this is not a guest.
+            logger.warning("users.info failed for %s (%s): refusing", user_id, type(exc).__name__)
+            return "check-failed"
+        user: dict[str, Any] = answer.get("user") or {}
+        if not user:
+            logger.warning("users.info for %s answered without a user: refusing", user_id)
+            return "check-failed"
+        if user.get("is_restricted") or user.get("is_ultra_restricted"):
+            verdict = "guest"
+        elif user.get("deleted") or user.get("is_bot"):
+            verdict = "inactive"
+        else:
+            verdict = "ok"
+        self._users[user_id] = verdict
+        return verdict

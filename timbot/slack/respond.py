@@ -1,0 +1,78 @@
+"""Posting answers to a Slack ``response_url``: bounded time, a retry or two, never a crash."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+__all__ = ["ResponsePoster"]
+
+logger = logging.getLogger(__name__)
+
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+def url_host(url: str) -> str:
+    """The host of a URL: a response_url is a bearer URL, so only its host may be logged.
+
+    Args:
+        url: any URL.
+    """
+    try:
+        return urlsplit(url).hostname or "?"
+    except ValueError:
+        return "?"
+
+
+class ResponsePoster:
+    """POSTs JSON messages to ``response_url`` with the shared ``httpx.AsyncClient``.
+
+    Args:
+        http: the shared client (the poster never closes it).
+        timeout: seconds per attempt.
+        retries: extra attempts after a connection error or a 429/5xx answer.
+        backoff: seconds before the first retry (doubled each time).
+    """
+
+    def __init__(
+        self, *, http: httpx.AsyncClient, timeout: float = 5.0, retries: int = 2, backoff: float = 0.3
+    ) -> None:
+        self._http = http
+        self._timeout = timeout
+        self._retries = retries
+        self._backoff = backoff
+
+    async def post(self, url: str, payload: dict[str, Any]) -> bool:
+        """Send ``payload`` to ``url``; failures are logged once (host only), never raised.
+
+        Args:
+            url: the ``response_url`` from the command or click payload.
+            payload: the message: ``text``, ``blocks``, ``response_type``, ``replace_original``.
+
+        Returns:
+            True when Slack answered 200.
+        """
+        host = url_host(url)
+        if not url.startswith(("https://", "http://")):
+            logger.warning("response_url refused: not an http(s) URL (host %s)", host)
+            return False
+        problem = ""
+        for attempt in range(self._retries + 1):
+            if attempt:
+                await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
+            try:
+                answer = await self._http.post(url, json=payload, timeout=self._timeout)
+            except httpx.HTTPError as exc:
+                problem = f"{type(exc).__name__}"
+                continue
+            if answer.status_code == 200:
+                return True
+            problem = f"HTTP {answer.status_code} {answer.text[:200]!r}"
+            if answer.status_code not in _RETRY_STATUSES:
+                break
+        logger.warning("could not post the answer to response_url on %s: %s", host, problem)
+        return False
