@@ -1,0 +1,137 @@
+"""The typed queries a command text parses into (pydantic; the same validators guard button values)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Final, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+__all__ = [
+    "COMMANDS",
+    "GROUP_TYPES",
+    "MAX_GROUP_IDS",
+    "MAX_LIST_NAMES",
+    "CommandName",
+    "FriendsQuery",
+    "GroupId",
+    "GroupQuery",
+    "GroupType",
+    "GroupsQuery",
+    "HelpQuery",
+    "JoinedQuery",
+    "ListName",
+    "Query",
+    "RoomQuery",
+    "UserId",
+]
+
+#: The five slash commands, as Slack sends them.
+COMMANDS: Final[tuple[str, ...]] = ("/im-groups", "/im-group", "/im-joined", "/im-room", "/im-friends")
+
+#: Tencent's wire names of the group types.
+GROUP_TYPES: Final[tuple[str, ...]] = (
+    "Public", "Private", "ChatRoom", "AVChatRoom", "BChatRoom", "Community",
+)
+
+MAX_GROUP_IDS: Final = 500
+MAX_LIST_NAMES: Final = 32
+
+CommandName = Literal["/im-groups", "/im-group", "/im-joined", "/im-room", "/im-friends"]
+GroupType = Literal["Public", "Private", "ChatRoom", "AVChatRoom", "BChatRoom", "Community"]
+#: A user ID as we accept it from a Slack user (tim-api.md §4).
+UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
+#: A group ID: printable ASCII without spaces; 48 bytes for custom IDs, community IDs (``@TGS#_``) up to 64.
+GroupId = Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,64}$")]
+def _at_most_30_bytes(value: str) -> str:
+    if len(value.encode()) > 30:
+        raise ValueError("list name longer than 30 bytes")
+    return value
+
+
+#: A friend list name: no whitespace or control characters, at most 30 characters (Tencent: 30 bytes).
+ListName = Annotated[
+    str, StringConstraints(pattern=r"^[^\s\x00-\x1f\x7f]{1,30}$"), AfterValidator(_at_most_30_bytes)
+]
+Limit = Annotated[int, Field(ge=1, le=100)]
+
+
+class _Query(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, strict=True)
+
+
+class GroupsQuery(_Query):
+    """``/im-groups [TYPE] [--limit N]``: the app's group IDs."""
+
+    kind: Literal["groups"] = Field(default="groups", alias="k")
+    group_type: GroupType | None = Field(default=None, alias="t")
+    limit: Limit = Field(default=20, alias="l")
+
+
+class GroupQuery(_Query):
+    """``/im-group GROUP_ID [GROUP_ID ...]``: one group's card and members, or several compact cards."""
+
+    kind: Literal["group"] = Field(default="group", alias="k")
+    group_ids: tuple[GroupId, ...] = Field(alias="i", min_length=1, max_length=MAX_GROUP_IDS)
+    #: IDs asked for but left out of the pages because a button cannot carry them (see ``state.fit``).
+    dropped: int = Field(default=0, alias="d", ge=0, le=MAX_GROUP_IDS)
+
+    @model_validator(mode="after")
+    def _unique(self) -> GroupQuery:
+        if len(set(self.group_ids)) != len(self.group_ids):
+            raise ValueError("duplicate group IDs")
+        if any(len(gid) > 48 and not gid.startswith("@TGS#_") for gid in self.group_ids):
+            raise ValueError("group ID longer than 48 characters")
+        return self
+
+
+class JoinedQuery(_Query):
+    """``/im-joined USER_ID [--type TYPE] [--huge] [--inactive] [--topics] [--limit N]``."""
+
+    kind: Literal["joined"] = Field(default="joined", alias="k")
+    user_id: UserId = Field(alias="u")
+    group_type: GroupType | None = Field(default=None, alias="t")
+    huge: bool = Field(default=False, alias="h")
+    inactive: bool = Field(default=False, alias="a")
+    topics: bool = Field(default=False, alias="s")
+    limit: Limit = Field(default=20, alias="l")
+
+    @model_validator(mode="after")
+    def _topics(self) -> JoinedQuery:
+        if self.topics and self.group_type != "Community":
+            raise ValueError("--topics needs --type Community")
+        return self
+
+
+class RoomQuery(_Query):
+    """``/im-room GROUP_ID [--mark N]``: the online members of an audio-video group."""
+
+    kind: Literal["room"] = Field(default="room", alias="k")
+    group_id: GroupId = Field(alias="g")
+    mark: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = Field(default=None, alias="m")
+
+
+class FriendsQuery(_Query):
+    """``/im-friends USER_ID [LIST_NAME ...]``: a user's friend lists, or the friends in the named lists."""
+
+    kind: Literal["friends"] = Field(default="friends", alias="k")
+    user_id: UserId = Field(alias="u")
+    list_names: tuple[ListName, ...] = Field(default=(), alias="n", max_length=MAX_LIST_NAMES)
+
+    @model_validator(mode="after")
+    def _unique(self) -> FriendsQuery:
+        if len(set(self.list_names)) != len(self.list_names):
+            raise ValueError("duplicate list names")
+        return self
+
+
+class HelpQuery(_Query):
+    """``help`` / ``--help`` on any command: its usage, with no Tencent call."""
+
+    kind: Literal["help"] = Field(default="help", alias="k")
+    command: CommandName = Field(alias="c")
+
+
+#: A query that can be paged (every one but help).
+Query = Annotated[
+    GroupsQuery | GroupQuery | JoinedQuery | RoomQuery | FriendsQuery, Field(discriminator="kind")
+]
