@@ -1,4 +1,4 @@
-"""The response_url poster: delivery, retries on 5xx, no crash or hang on 404 / unreachable, host-only logs."""
+"""The response_url poster: delivery, retries on 5xx, bounded time on 404 or unreachable, host-only logs."""
 
 from __future__ import annotations
 
