@@ -1,0 +1,96 @@
+"""``SingleFlightCache``: a bounded TTL cache where concurrent identical requests share one call."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Generic, TypeVar
+
+from cachetools import TTLCache
+
+__all__ = ["SingleFlightCache"]
+
+T = TypeVar("T")
+
+
+class SingleFlightCache(Generic[T]):
+    """Cache successful results for ``ttl`` seconds and share in-flight calls between callers.
+
+    - A hit returns the cached value without calling anything.
+    - Concurrent callers with the same key while the call is running all await that one call.
+    - Failures are not cached: every waiter of the failed call gets the exception, the next caller
+      calls again.
+    - A cancelled waiter does not cancel the shared call for the others (it runs in its own task).
+    - ``ttl == 0`` disables caching but keeps the sharing of in-flight calls.
+
+    Args:
+        maxsize: the most entries kept (least recently used go first when full).
+        ttl: seconds a result stays valid; 0 disables caching.
+        timer: monotonic time source for expiry, injectable for tests.
+    """
+
+    def __init__(
+        self, *, maxsize: int = 2048, ttl: float = 30.0, timer: Callable[[], float] = time.monotonic
+    ) -> None:
+        if maxsize < 1:
+            raise ValueError("maxsize must be at least 1")
+        if ttl < 0:
+            raise ValueError("ttl must not be negative")
+        self.ttl = ttl
+        self._cache: TTLCache[Hashable, T] | None = (
+            TTLCache(maxsize=maxsize, ttl=ttl, timer=timer) if ttl > 0 else None
+        )
+        self._inflight: dict[Hashable, asyncio.Task[T]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return 0 if self._cache is None else len(self._cache)
+
+    async def get_or_call(self, key: Hashable, factory: Callable[[], Awaitable[T]]) -> T:
+        """Return the cached value for ``key``, or await ``factory()`` once for every concurrent caller.
+
+        Args:
+            key: a hashable key identifying the request (e.g. endpoint and canonical body).
+            factory: makes the awaitable that computes the value; called at most once per miss.
+
+        Raises:
+            Whatever the shared call raised.
+        """
+        if self._cache is not None:
+            try:
+                value = self._cache[key]
+            except KeyError:
+                pass
+            else:
+                self.hits += 1
+                return value
+        task = self._inflight.get(key)
+        if task is None:
+            self.misses += 1
+            task = asyncio.ensure_future(self._run(key, factory))
+            self._inflight[key] = task
+        return await asyncio.shield(task)
+
+    async def _run(self, key: Hashable, factory: Callable[[], Awaitable[T]]) -> T:
+        try:
+            value = await factory()
+            if self._cache is not None:
+                self._cache[key] = value
+            return value
+        finally:
+            self._inflight.pop(key, None)
+
+    def clear(self) -> None:
+        """Forget every cached value (in-flight calls go on)."""
+        if self._cache is not None:
+            self._cache.clear()
+
+    async def aclose(self) -> None:
+        """Cancel the calls still in flight and wait for them to end."""
+        tasks = list(self._inflight.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._inflight.clear()
