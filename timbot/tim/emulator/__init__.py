@@ -1,0 +1,19 @@
+"""The built-in Tencent Cloud Chat emulator: the five read APIs over seeded demo data."""
+
+from timbot.tim.emulator.core import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, CallRecord, Emulator, Reply
+from timbot.tim.emulator.data import DemoData
+from timbot.tim.emulator.faults import Faults
+from timbot.tim.emulator.model import GROUP_TYPES, Showcase
+
+__all__ = [
+    "DEMO_ADMIN",
+    "DEMO_KEY",
+    "DEMO_SDKAPPID",
+    "GROUP_TYPES",
+    "CallRecord",
+    "DemoData",
+    "Emulator",
+    "Faults",
+    "Reply",
+    "Showcase",
+]

@@ -1,0 +1,272 @@
+"""The emulator itself: request handling, call records, and the in-process and ASGI front doors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+
+from timbot.tim.emulator.api import ENDPOINTS
+from timbot.tim.emulator.checks import check_query
+from timbot.tim.emulator.data import DemoData
+from timbot.tim.emulator.faults import Faults
+from timbot.tim.emulator.fields import ApiError
+from timbot.tim.emulator.limits import RateLimits
+
+__all__ = [
+    "DEMO_ADMIN",
+    "DEMO_KEY",
+    "DEMO_SDKAPPID",
+    "MAX_RESPONSE_BYTES",
+    "CallRecord",
+    "Emulator",
+    "EmulatorASGI",
+    "Reply",
+]
+
+DEMO_SDKAPPID = 1400000000
+# A fixed, public demo key: it protects nothing (the emulator holds only generated data).
+DEMO_KEY = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e"
+DEMO_ADMIN = "administrator"
+MAX_RESPONSE_BYTES = 1_000_000
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """One request the emulator received.
+
+    ``code`` is the ``ErrorCode`` answered, or ``None`` when the answer was no envelope (a scripted
+    HTTP error or non-JSON body); ``body`` is the parsed JSON body, or ``None`` if it did not parse.
+    """
+
+    endpoint: str
+    at: float
+    body: Any
+    code: int | None
+    status: int
+    query: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """An HTTP answer."""
+
+    status: int
+    body: bytes
+    content_type: str = "application/json; charset=utf-8"
+
+
+def _envelope(endpoint: str, code: int, info: str, fields: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    answer: dict[str, Any] = {
+        "ActionStatus": "OK" if code == 0 else "FAIL",
+        "ErrorInfo": info,
+        "ErrorCode": code,
+    }
+    if endpoint.startswith("sns/"):
+        answer["ErrorDisplay"] = ""
+    if fields:
+        answer.update(fields)
+    return answer
+
+
+def _dump(answer: Mapping[str, Any]) -> bytes:
+    return json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class Emulator:
+    """A Tencent Cloud Chat REST server for the five read APIs, over generated demo data.
+
+    Args:
+        sdkappid: the SDKAppID it hosts.
+        key: the app's secret key that UserSigs must be signed with.
+        admin: the app admin account (the only accepted ``identifier``).
+        seed: the demo-data seed.
+        latency: seconds every call waits before it is answered.
+        page_size: ``get_members`` page size (Tencent's pages say 500 or 250).
+        enforce_rate_limits: answer 60007 over 1/s (``get_appid_group_list``) and 200/s (the others).
+    """
+
+    def __init__(
+        self,
+        *,
+        sdkappid: int = DEMO_SDKAPPID,
+        key: str = DEMO_KEY,
+        admin: str = DEMO_ADMIN,
+        seed: int = 0,
+        latency: float = 0.0,
+        page_size: int = 500,
+        enforce_rate_limits: bool = True,
+    ) -> None:
+        self.sdkappid = sdkappid
+        self._key = key
+        self.admin = admin
+        self.latency = latency
+        self.page_size = page_size
+        self.enforce_rate_limits = enforce_rate_limits
+        self.data = DemoData(seed=seed, sdkappid=sdkappid)
+        self.faults = Faults()
+        self.limits = RateLimits()
+        self.calls: list[CallRecord] = []
+        self.asgi = EmulatorASGI(self)
+
+    def __repr__(self) -> str:
+        return f"Emulator(sdkappid={self.sdkappid}, admin={self.admin!r}, seed={self.data.seed})"
+
+    async def handle(self, *, method: str, path: str, query: Mapping[str, str], body: bytes) -> Reply:
+        """Answer one HTTP request.
+
+        Args:
+            method: the HTTP method.
+            path: the URL path, e.g. ``/v4/group_open_http_svc/get_group_info``.
+            query: the query parameters.
+            body: the raw request body.
+        """
+        at = time.monotonic()
+        endpoint = path.removeprefix("/v4/").strip("/") if path.startswith("/v4/") else path
+        try:
+            parsed: Any = json.loads(body) if body else None
+        except ValueError:
+            parsed = None
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        plan = self.faults.take(endpoint)
+        if plan.delay:
+            await asyncio.sleep(plan.delay)
+        fault = plan.outcome
+        if fault is not None and fault.kind == "status":
+            return self._record(
+                endpoint,
+                at,
+                parsed,
+                query,
+                None,
+                Reply(
+                    fault.status,
+                    f"<html><body>{fault.status} Bad Gateway</body></html>".encode(),
+                    "text/html",
+                ),
+            )
+        if fault is not None and fault.kind == "bad_json":
+            return self._record(
+                endpoint,
+                at,
+                parsed,
+                query,
+                None,
+                Reply(200, b"<html><body>upstream error</body></html>", "text/html"),
+            )
+        if fault is not None and fault.kind == "error":
+            answer = _envelope(endpoint, fault.code, fault.info)
+        else:
+            answer = self._answer(method, endpoint, query, body, parsed)
+        raw = _dump(answer)
+        if len(raw) > MAX_RESPONSE_BYTES:
+            answer = _envelope(
+                endpoint, 10018, f"response of {len(raw)} bytes exceeds the 1 MB limit; ask for less"
+            )
+            raw = _dump(answer)
+        code = answer["ErrorCode"]
+        if fault is not None and fault.kind == "missing_fields":
+            answer = {k: v for k, v in answer.items() if k not in fault.fields}
+            raw = _dump(answer)
+        return self._record(endpoint, at, parsed, query, code, Reply(200, raw))
+
+    def _record(
+        self, endpoint: str, at: float, body: Any, query: Mapping[str, str], code: int | None, reply: Reply
+    ) -> Reply:
+        self.calls.append(
+            CallRecord(endpoint=endpoint, at=at, body=body, code=code, status=reply.status, query=dict(query))
+        )
+        return reply
+
+    def _answer(
+        self, method: str, endpoint: str, query: Mapping[str, str], body: bytes, parsed: Any
+    ) -> dict[str, Any]:
+        handler = ENDPOINTS.get(endpoint)
+        try:
+            if handler is None:
+                raise ApiError(60009, f"request resource error: unknown API {endpoint[:100]!r}")
+            if method != "POST":
+                raise ApiError(60002, f"HTTP method {method[:10]} is not supported; use POST")
+            check_query(query, sdkappid=self.sdkappid, key=self._key, admin=self.admin)
+            if self.enforce_rate_limits and not self.limits.allow(endpoint):
+                raise ApiError(60007, "REST API call frequency over limit")
+            if parsed is None:
+                raise ApiError(60003, "request body is not valid JSON (send a JSON object, at least {})")
+            if not isinstance(parsed, dict):
+                raise ApiError(
+                    30001 if endpoint.startswith("sns/") else 10011, "request body must be a JSON object"
+                )
+            return _envelope(endpoint, 0, "", handler(self.data, parsed, self.page_size))
+        except ApiError as error:
+            return _envelope(endpoint, error.code, error.info)
+
+    def transport(self) -> httpx.AsyncBaseTransport:
+        """An httpx transport that answers in-process (for ``httpx.AsyncClient(transport=...)``)."""
+
+        async def handler(request: httpx.Request) -> httpx.Response:
+            body = await request.aread()
+            query = dict(reversed(request.url.params.multi_items()))
+            reply = await self.handle(method=request.method, path=request.url.path, query=query, body=body)
+            return httpx.Response(
+                reply.status, content=reply.body, headers={"content-type": reply.content_type}
+            )
+
+        return httpx.MockTransport(handler)
+
+
+class EmulatorASGI:
+    """The emulator as a plain ASGI 3 application (``uvicorn`` detects it as ASGI 3).
+
+    Args:
+        emulator: the emulator that answers the requests.
+    """
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one ASGI connection (HTTP or lifespan)."""
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        query = dict(
+            reversed(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+        )
+        reply = await self.emulator.handle(
+            method=scope["method"], path=scope["path"], query=query, body=b"".join(chunks)
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": reply.status,
+                "headers": [
+                    (b"content-type", reply.content_type.encode()),
+                    (b"content-length", str(len(reply.body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": reply.body})

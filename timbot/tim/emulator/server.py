@@ -1,0 +1,59 @@
+"""Serving the emulator over HTTP with uvicorn (``timbot emulator --port N``)."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from timbot.tim.emulator.core import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
+
+__all__ = ["banner", "run_emulator_server"]
+
+
+def banner(*, host: str, port: int, emulator: Emulator, key: str) -> str:
+    """The start-up text: the base URL and the credentials the emulator accepts.
+
+    The key is printed on purpose: it is the public demo key, or one the user chose for the emulator.
+
+    Args:
+        host: the listening address.
+        port: the listening port.
+        emulator: the emulator being served.
+        key: the secret key it accepts.
+    """
+    shown_host = f"[{host}]" if ":" in host else host
+    showcase = emulator.data.showcase
+    return "\n".join(
+        [
+            f"Tencent Cloud Chat emulator (seed {emulator.data.seed}) listening on http://{shown_host}:{port}",
+            f"  TIM_BASE_URL=http://{shown_host}:{port}",
+            f"  TIM_SDKAPPID={emulator.sdkappid}",
+            f"  TIM_ADMIN={emulator.admin}",
+            f"  TIM_SECRET_KEY={key}",
+            f"  demo data: {len(emulator.data.groups)} groups, {len(emulator.data.users)} users; try user "
+            f"{showcase.user}, group {showcase.big_group_id}, live room {showcase.live_room_id}",
+        ]
+    )
+
+
+def run_emulator_server(
+    *,
+    host: str = "127.0.0.1",
+    port: int,
+    seed: int = 0,
+    sdkappid: int = DEMO_SDKAPPID,
+    key: str = DEMO_KEY,
+    latency: float = 0.0,
+) -> None:
+    """Print the base URL and credentials, then serve the emulator until interrupted.
+
+    Args:
+        host: the address to listen on.
+        port: the port to listen on.
+        seed: the demo-data seed.
+        sdkappid: the SDKAppID to host.
+        key: the secret key UserSigs must be signed with.
+        latency: seconds each call waits before it is answered.
+    """
+    emulator = Emulator(sdkappid=sdkappid, key=key, admin=DEMO_ADMIN, seed=seed, latency=latency)
+    print(banner(host=host, port=port, emulator=emulator, key=key), flush=True)
+    uvicorn.run(emulator.asgi, host=host, port=port, log_level="warning", lifespan="on")
