@@ -1,0 +1,1 @@
+"""timbot benchmarks: ack latency, end-to-end overhead, Tencent call economy, memory (`python -m bench`)."""

@@ -1,0 +1,236 @@
+"""The figures of a run, the targets of issue 5 (PASS/MISS) and the Markdown report (bench/RESULTS.md)."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.scenarios import ClickFigures, Economy
+from bench.stats import Figure, Rep, describe, ms
+
+MB = 1024 * 1024
+
+
+@dataclass
+class Results:
+    """Everything a run measured."""
+
+    latency: float
+    profile: dict[str, Any]
+    ack: dict[tuple[str, int], list[Rep]] = field(default_factory=dict)
+    ack_errors: dict[tuple[str, int], int] = field(default_factory=dict)
+    unanswered: int = 0
+    e2e: dict[int, list[Rep]] = field(default_factory=dict)
+    e2e_calls: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    e2e_missing: int = 0
+    clicks: list[ClickFigures] = field(default_factory=list)
+    economy: list[Economy] = field(default_factory=list)
+    rss_before: int = 0
+    rss_after: int = 0
+    memory_commands: int = 0
+    memory_unanswered: int = 0
+    memory_seconds: float = 0.0
+    rate_limited: int = 0
+    duration: float = 0.0
+
+    def add_ack(self, target: str, conc: int, rep: Rep, *, errors: int) -> None:
+        """Record one repetition of an ack phase.
+
+        Args:
+            target: floor, bolt or timbot.
+            conc: concurrency.
+            rep: the repetition's summary.
+            errors: answers other than 200.
+        """
+        self.ack.setdefault((target, conc), []).append(rep)
+        self.ack_errors[(target, conc)] = self.ack_errors.get((target, conc), 0) + errors
+
+    def add_e2e(self, conc: int, rep: Rep | None, *, calls: int, commands: int, missing: int) -> None:
+        """Record one repetition of an end-to-end phase.
+
+        Args:
+            conc: concurrency.
+            rep: summary of the command-to-message times (None if no message arrived).
+            calls: Tencent calls made during the phase.
+            commands: commands sent.
+            missing: commands whose message never arrived.
+        """
+        if rep is not None:
+            self.e2e.setdefault(conc, []).append(rep)
+        self.e2e_calls.setdefault(conc, []).append((calls, commands))
+        self.e2e_missing += missing
+
+    def calls_per_command(self, conc: int) -> float:
+        """Average Tencent calls per command in the end-to-end phase at ``conc``.
+
+        Args:
+            conc: concurrency.
+        """
+        pairs = self.e2e_calls.get(conc, [])
+        return sum(c for c, _ in pairs) / max(1, sum(n for _, n in pairs))
+
+    def overhead(self, conc: int) -> Figure | None:
+        """End-to-end minus the injected Tencent latency of the calls each command made.
+
+        Args:
+            conc: concurrency.
+        """
+        reps = self.e2e.get(conc)
+        if not reps:
+            return None
+        return Figure(tuple(reps)).shifted(-self.latency * self.calls_per_command(conc))
+
+    def click_figure(self, cached: bool) -> Figure | None:
+        """Click-to-message times of the Next clicks.
+
+        Args:
+            cached: the page was already cached (the second click on the same button).
+        """
+        reps = [Rep.of(c.cached if cached else c.uncached) for c in self.clicks if (c.cached if cached
+                                                                                    else c.uncached)]
+        return Figure(tuple(reps)) if reps else None
+
+
+def machine() -> str:
+    """nproc, CPU model, Python version and kernel of this machine."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def targets(r: Results) -> list[tuple[bool, str, str]]:
+    """Each target of issue 5 as (met, target, measurement).
+
+    Args:
+        r: the results.
+    """
+    out: list[tuple[bool, str, str]] = []
+    levels = sorted({c for _, c in r.ack})
+    low, high = levels[0], levels[-1]
+
+    def fig(target: str, conc: int) -> Figure:
+        return Figure(tuple(r.ack[(target, conc)]))
+
+    t, f = fig("timbot", low), fig("floor", low)
+    out.append((t.p50 <= 2 * f.p50, f"ack p50 at {low} concurrent within 2x the floor's",
+                f"{ms(t.p50)} ms vs floor {ms(f.p50)} ms = {t.p50 / f.p50:.2f}x"))
+    t, f = fig("timbot", high), fig("floor", high)
+    out.append((t.p99 <= 1.5 * f.p99, f"ack p99 at {high} concurrent within 1.5x the floor's",
+                f"{ms(t.p99)} ms vs floor {ms(f.p99)} ms = {t.p99 / f.p99:.2f}x"))
+    worst = max(fig("timbot", c).max for c in levels)
+    errors = sum(v for (name, _), v in r.ack_errors.items() if name == "timbot")
+    out.append((worst <= 1.0 and errors == 0, "no timbot ack over 1 s (and every ack a 200)",
+                f"slowest {ms(worst)} ms, {errors} non-200"))
+    over = r.overhead(1)
+    out.append((over is not None and over.p50 <= 0.015, "overhead p50 at 1 concurrent within 15 ms",
+                f"{ms(over.p50)} ms" if over else "no message arrived"))
+    cached = r.click_figure(True)
+    calls = sum(c.calls_cached for c in r.clicks)
+    out.append((cached is not None and cached.p50 <= 0.010 and calls == 0,
+                "cached Next page within 10 ms (p50) with no Tencent call",
+                f"{ms(cached.p50) if cached else 'n/a'} ms, {calls} Tencent calls"))
+    pages = int(r.profile["pages"])
+    ok = all(e.groups_calls == pages and (e.groups_min_gap is None or e.groups_min_gap >= 1.0)
+             and e.answered == e.sent for e in r.economy)
+    out.append((ok, f"burst of {r.profile['burst']} /im-groups, {pages} pages: {pages} calls >= 1 s apart",
+                "; ".join(f"{e.groups_calls} calls, min gap "
+                          f"{'n/a' if e.groups_min_gap is None else f'{e.groups_min_gap:.3f} s'}, "
+                          f"{e.answered}/{e.sent} answered" for e in r.economy)))
+    out.append((all(e.group_calls == 1 for e in r.economy),
+                f"{r.profile['burst']} identical /im-group: 1 call",
+                ", ".join(str(e.group_calls) for e in r.economy) + " call(s)"))
+    out.append((r.rate_limited == 0, "no 60007 (or other over-limit answer) ever",
+                f"{r.rate_limited} over-limit answers"))
+    growth = r.rss_after - r.rss_before
+    out.append((growth < 30 * MB, f"memory growth under 30 MB across {r.memory_commands} commands",
+                f"{growth / MB:+.1f} MB ({r.rss_before / MB:.1f} -> {r.rss_after / MB:.1f} MB)"))
+    return out
+
+
+def render(r: Results, *, command: str, profile_name: str) -> str:
+    """The Markdown report.
+
+    Args:
+        r: the results.
+        command: the command line that produced them.
+        profile_name: full, quick or smoke.
+    """
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# timbot benchmark results", "",
+        f"- taken {now} on {machine()}",
+        f"- command: `{command}` (profile `{profile_name}`, {r.duration:.0f} s)",
+        f"- injected Tencent latency {ms(r.latency)} ms per call; every server runs under uvicorn on "
+        "loopback, each in its own process; the load generator is another process (aiohttp, keep-alive)",
+        "- each cell: p50 [lowest–highest of the repetitions] / p99 [lowest–highest], in ms; "
+        f"{r.profile['reps']} repetitions", "",
+        "## Targets", "",
+    ]
+    lines += [f"- **{'PASS' if ok else 'MISS'}** {name}: {measured}" for ok, name, measured in targets(r)]
+    lines += ["", "## Ack latency (slash command -> HTTP 200)", "",
+              "| concurrent | requests | floor (signature only) | bare Bolt (default mode) | timbot | "
+              "timbot/floor p50, p99 | Bolt/floor p50, p99 |", "|---|---|---|---|---|---|---|"]
+    for conc in sorted({c for _, c in r.ack}):
+        f, b, t = (Figure(tuple(r.ack[(name, conc)])) for name in ("floor", "bolt", "timbot"))
+        lines.append(f"| {conc} | {r.ack[('timbot', conc)][0].n} | {describe(f)} | {describe(b)} | "
+                     f"{describe(t)} | {t.p50 / f.p50:.2f}x, {t.p99 / f.p99:.2f}x | "
+                     f"{b.p50 / f.p50:.2f}x, {b.p99 / f.p99:.2f}x |")
+    errs = {k: v for k, v in r.ack_errors.items() if v}
+    lines += ["", f"Non-200 acks: {errs or 'none'}; timbot commands never answered: {r.unanswered}.",
+              "", "## End-to-end: command -> message at response_url (timbot, `/im-group ID`, uncached)", "",
+              "| concurrent | command -> message | Tencent calls per command "
+              "| overhead (minus calls x latency) |",
+              "|---|---|---|---|"]
+    for conc, reps in sorted(r.e2e.items()):
+        over = r.overhead(conc)
+        lines.append(f"| {conc} | {describe(Figure(tuple(reps)))} | {r.calls_per_command(conc):.2f} | "
+                     f"{describe(over) if over else 'n/a'} |")
+    lines += ["", f"Messages missing: {r.e2e_missing}. At 50 concurrent the figure includes the client's "
+              "pacing of get_group_info to Tencent's 200/s (50 calls take 250 ms to leave).", "",
+              "## Next click -> replaced message (`/im-joined USER --limit 5`, then Next)", "",
+              "| page | click -> message | Tencent calls per click |", "|---|---|---|"]
+    for cached in (False, True):
+        fig = r.click_figure(cached)
+        n = sum(len(c.cached if cached else c.uncached) for c in r.clicks)
+        calls = sum(c.calls_cached if cached else c.calls_uncached for c in r.clicks)
+        lines.append(f"| {'cached (second click)' if cached else 'not cached'} | "
+                     f"{describe(fig) if fig else 'n/a'} | {calls / max(1, n):.2f} |")
+    lines += ["", f"Click failures: {sum(c.failures for c in r.clicks)}.", "", "## Tencent call economy", "",
+              "| repetition | /im-groups burst: calls (ideal "
+              f"{r.profile['pages']}) | min gap | /im-group burst: calls (ideal 1) | answered |",
+              "|---|---|---|---|---|"]
+    for i, e in enumerate(r.economy, 1):
+        gap = "n/a" if e.groups_min_gap is None else f"{e.groups_min_gap:.3f} s"
+        lines.append(f"| {i} | {e.groups_calls} | {gap} | {e.group_calls} | {e.answered}/{e.sent} |")
+    lines += ["", "## Memory (RSS of the timbot server process)", "",
+              f"- before (after a warm-up): {r.rss_before / MB:.1f} MB; after {r.memory_commands} commands: "
+              f"{r.rss_after / MB:.1f} MB; growth {(r.rss_after - r.rss_before) / MB:+.1f} MB",
+              "- mix of `/im-group`, `/im-joined`, `/im-room`, `/im-friends` over distinct IDs, "
+              "50 concurrent, "
+              f"{r.memory_seconds:.1f} s, {r.memory_unanswered} unanswered", ""]
+    if r.e2e.get(1):
+        lines.append(f"Median of repetitions used throughout; statistics: nearest-rank percentiles "
+                     f"(e2e@1 p50 spread {statistics.median(x.p50 for x in r.e2e[1]) * 1000:.1f} ms median).")
+    return "\n".join(lines) + "\n"
+
+
+def write(path: Path, text: str) -> None:
+    """Write the report.
+
+    Args:
+        path: destination.
+        text: Markdown.
+    """
+    path.write_text(text)

@@ -1,0 +1,252 @@
+"""Orchestrates a run (`python -m bench`): starts the servers, runs the phases, writes the report."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import shlex
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import scenarios
+from bench.load import Signer
+from bench.procs import Fleet, Server, free_port, rss_bytes
+from bench.report import Results, render, write
+from bench.scenarios import Harness
+from bench.stats import Rep
+
+TARGETS = ("floor", "bolt", "timbot")
+PAGES = ("", "Public", "Private", "ChatRoom", "Community")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How much of each phase a run does."""
+
+    reps: int
+    ack: dict[int, int]  # concurrency -> commands per repetition
+    e2e: dict[int, int]
+    clicks: int  # users per repetition, each: one uncached and one cached Next
+    economy_reps: int
+    pages: int
+    burst: int
+    memory: int
+    fresh: bool = True  # a fresh timbot process for the economy and memory phases
+    warmup: int = 100
+
+
+PROFILES = {
+    "full": Profile(reps=3, ack={1: 200, 50: 600, 200: 1000}, e2e={1: 30, 50: 100}, clicks=8, economy_reps=3,
+                    pages=5, burst=20, memory=5000),
+    "quick": Profile(reps=3, ack={1: 50, 50: 150, 200: 300}, e2e={1: 10, 50: 50}, clicks=3, economy_reps=1,
+                     pages=5, burst=20, memory=1000),
+    "smoke": Profile(reps=1, ack={1: 3, 4: 8}, e2e={1: 2, 4: 4}, clicks=1, economy_reps=1, pages=2, burst=4,
+                     memory=20, fresh=False, warmup=4),
+}
+
+
+@dataclass
+class Run:
+    """The processes and settings of one run."""
+
+    fleet: Fleet
+    secret: str
+    latency: float
+    slack: Server
+    emulator: Server
+    targets: dict[str, Server] = field(default_factory=dict)
+
+    def timbot_env(self) -> dict[str, str]:
+        """Environment for a timbot server: the fake Slack, the emulator, the demo credentials."""
+        from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID
+
+        return {"SLACK_SIGNING_SECRET": self.secret, "SLACK_BOT_TOKEN": "xoxb-bench",
+                "SLACK_API_URL": f"{self.slack.url}/api/", "TIM_SDKAPPID": str(DEMO_SDKAPPID),
+                "TIM_SECRET_KEY": DEMO_KEY, "TIM_BASE_URL": self.emulator.url, "TIMBOT_ALLOWED_USERS": "",
+                "TIMBOT_ALLOWED_CHANNELS": "", "TIMBOT_ALLOW_GUESTS": "false"}
+
+    def launch_timbot(self, name: str) -> Server:
+        """Launch ``uvicorn timbot.asgi:app`` on a free port (call ``Fleet.ready`` on the result).
+
+        Args:
+            name: label of the process.
+        """
+        port = free_port()
+        argv = ["-m", "uvicorn", "timbot.asgi:app", "--host", "127.0.0.1", "--port", str(port),
+                "--log-level", "warning", "--no-access-log"]
+        return self.fleet.launch(name, argv, env=self.timbot_env(), port=port)
+
+    def fresh_timbot(self, name: str) -> Server:
+        """Launch a new timbot server and wait until it is ready (nothing cached, no pacing history).
+
+        Args:
+            name: label of the process.
+        """
+        return Fleet.ready(self.launch_timbot(name))
+
+
+def start(rundir: Path, latency: float, seed: int) -> Run:
+    """Start the emulator, the fake Slack, the floor, bare Bolt and timbot, each in its own process.
+
+    Args:
+        rundir: where the logs go.
+        latency: injected Tencent latency in seconds.
+        seed: emulator data seed.
+    """
+    fleet = Fleet(rundir)
+    secret = secrets.token_hex(16)
+    env = {"BENCH_SIGNING_SECRET": secret}
+    ports = {name: free_port() for name in ("emulator", "slack", "floor", "bolt")}
+
+    def helper(kind: str, *extra: str) -> Server:
+        return fleet.launch(kind, ["-m", "bench.servers", kind, "--port", str(ports[kind]), *extra],
+                            env=env, port=ports[kind])
+
+    try:
+        emulator = helper("emulator", "--seed", str(seed), "--latency", str(latency))
+        slack = helper("slack")
+        run = Run(fleet=fleet, secret=secret, latency=latency, slack=slack, emulator=emulator)
+        floor = helper("floor")
+        bolt = helper("bolt", "--api-url", f"http://127.0.0.1:{ports['slack']}/api/")
+        timbot = run.launch_timbot("timbot")
+        for server in (emulator, slack, floor, bolt, timbot):
+            fleet.ready(server)
+        run.targets = {"floor": floor, "bolt": bolt, "timbot": timbot}
+        return run
+    except BaseException:
+        fleet.stop()
+        raise
+
+
+async def measure(run: Run, profile: Profile, log: list[str]) -> Results:
+    """Run every phase of ``profile`` and collect the figures.
+
+    Args:
+        run: the started processes.
+        profile: how much to do.
+        log: progress lines (printed as they come).
+    """
+    def say(line: str) -> None:
+        log.append(line)
+        print(line, flush=True)
+
+    res = Results(latency=run.latency, profile=profile.__dict__.copy())
+    h = Harness(signer=Signer(secret=run.secret, hooks_url=run.slack.url), slack_url=run.slack.url,
+                emulator_url=run.emulator.url)
+    try:
+        ids = await h.demo_ids()
+        groups, users = ids["groups"], ids["users"]
+        ack_cmds = [("/im-group", g) for g in groups[:100]]
+        url = {name: f"{server.url}/slack/events" for name, server in run.targets.items()}
+        for name in TARGETS:  # warm-up: imports, Bolt's auth.test, connection pools
+            warm = h.commands(f"warm-{name}", ack_cmds, profile.warmup)
+            await h.ack_phase(url[name], warm, 10)
+            if name == "timbot":
+                await h.arrivals([r.rid for r in warm], wait=30)
+
+        say("ack latency ...")
+        for rep in range(profile.reps):
+            for conc, n in profile.ack.items():
+                for name in TARGETS:
+                    requests = h.commands(f"ack-{name}-{conc}", ack_cmds, n)
+                    results = await h.ack_phase(url[name], requests, conc)
+                    res.add_ack(name, conc, Rep.of([r.ack for r in results]),
+                                errors=sum(r.status != 200 for r in results))
+                    if name == "timbot":
+                        got = await h.arrivals([r.rid for r in results], wait=60)
+                        res.unanswered += len(results) - len(got)
+            say(f"  rep {rep + 1}: " + ", ".join(f"{t}@{c}={res.ack[(t, c)][-1].p50 * 1000:.2f}ms"
+                                                 for c in profile.ack for t in TARGETS))
+
+        say("end-to-end ...")
+        fresh_groups = iter(groups[100:])
+        for _rep in range(profile.reps):
+            for conc, n in profile.e2e.items():
+                cmds = [("/im-group", next(fresh_groups)) for _ in range(n)]
+                times, results, calls = await h.e2e(url["timbot"], h.commands(f"e2e-{conc}", cmds, n), conc)
+                res.add_e2e(conc, scenarios.rep_of(times), calls=len(calls.calls), commands=n,
+                            missing=n - len(times))
+                res.rate_limited += calls.rate_limited
+
+        say("next clicks ...")
+        fresh_users = iter(users)
+        for _rep in range(profile.reps):
+            picked = [next(fresh_users) for _ in range(profile.clicks)]
+            res.clicks.append(await scenarios.clicks(h, url["timbot"], picked))
+
+        say("call economy ...")
+        pages = PAGES[: profile.pages]
+        for rep in range(profile.economy_reps):
+            server = run.targets["timbot"]
+            if profile.fresh:
+                server = await asyncio.to_thread(run.fresh_timbot, f"timbot-eco{rep}")
+            await asyncio.sleep(1.1)  # the 1/s window of the previous repetition is over
+            eco = await scenarios.economy(h, f"{server.url}/slack/events", pages=pages,
+                                          burst_size=profile.burst, group_id=groups[-1 - rep])
+            res.economy.append(eco)
+            if profile.fresh:
+                run.fleet.stop_one(server)
+
+        say("memory ...")
+        server = run.targets["timbot"]
+        if profile.fresh:
+            server = await asyncio.to_thread(run.fresh_timbot, "timbot-mem")
+        mem_url = f"{server.url}/slack/events"
+        rooms = ids["rooms"]
+        mix = [cmd for i in range(max(len(groups), len(users)))
+               for cmd in (("/im-group", groups[i % len(groups)]), ("/im-joined", users[i % len(users)]),
+                           ("/im-room", rooms[i % len(rooms)]), ("/im-friends", users[-1 - i % len(users)]))]
+        warm = h.commands("mem-warm", mix[-200:], min(200, profile.memory))
+        await h.ack_phase(mem_url, warm, 20)
+        await h.arrivals([r.rid for r in warm], wait=60)
+        await asyncio.sleep(0.5)
+        res.rss_before = rss_bytes(server.process.pid)
+        requests = h.commands("mem", mix, profile.memory)
+        started = time.monotonic()
+        results = await h.ack_phase(mem_url, requests, 50)
+        got = await h.arrivals([r.rid for r in results], wait=120)
+        res.memory_seconds = time.monotonic() - started
+        await asyncio.sleep(0.5)
+        res.rss_after = rss_bytes(server.process.pid)
+        res.memory_commands, res.memory_unanswered = len(results), len(results) - len(got)
+        res.rate_limited += (await h.calls_since(0)).rate_limited
+        return res
+    finally:
+        await h.aclose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and write the report.
+
+    Args:
+        argv: command-line arguments.
+    """
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a short run (about a minute)")
+    parser.add_argument("--smoke", action="store_true", help="a tiny run that only checks the harness works")
+    parser.add_argument("--latency", type=float, default=0.05, help="injected Tencent latency, seconds")
+    parser.add_argument("--seed", type=int, default=0, help="emulator data seed")
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("RESULTS.md"),
+                        help="where to write the report (default bench/RESULTS.md)")
+    args = parser.parse_args(argv)
+    name = "smoke" if args.smoke else "quick" if args.quick else "full"
+    rundir = Path(tempfile.mkdtemp(prefix="timbot-bench-"))
+    command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
+    print(f"timbot benchmark ({name}); logs in {rundir}", flush=True)
+    started = time.monotonic()
+    run = start(rundir, args.latency, args.seed)
+    log: list[str] = []
+    try:
+        results = asyncio.run(measure(run, PROFILES[name], log))
+    finally:
+        run.fleet.stop()
+    results.duration = time.monotonic() - started
+    text = render(results, command=command.strip(), profile_name=name)
+    write(args.out, text)
+    print(text)
+    print(f"written to {args.out}")
+    return 0
