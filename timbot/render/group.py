@@ -1,0 +1,113 @@
+"""``/im-group`` layouts: one group's card and members, or a compact card per group."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from timbot.commands.pages import GroupCardsPage, GroupPage
+from timbot.render.escape import clip, code, escape, one_line
+from timbot.render.fmt import date, plural
+from timbot.render.limits import MAX_FIELD, Divider, Part, Section, pack_lines
+from timbot.tim.codes import explain
+from timbot.tim.models import GroupInfo, GroupMember
+
+__all__ = ["group_card_parts", "group_cards_parts"]
+
+_TOO_LARGE: Final = 10018
+
+
+def _text(value: str, limit: int = 300) -> str:
+    return clip(escape(one_line(value)), limit) if value else "-"
+
+
+def _members(group: GroupInfo) -> str:
+    if group.member_num is None:
+        return "-"
+    if group.max_member_num:
+        return f"{group.member_num:,} / {group.max_member_num:,}"
+    return f"{group.member_num:,}"
+
+
+def _error(group: GroupInfo) -> str:
+    explanation = explain(group.error_code).explanation
+    return f":warning: {group.error_code}: {escape(explanation)}"
+
+
+def _member_line(member: GroupMember) -> str:
+    role = escape(one_line(member.role)) or "Member"
+    parts = [code(member.member_account, 40), role, f"joined {date(member.join_time)}"]
+    if member.name_card:
+        parts.insert(1, _text(member.name_card, 60))
+    if member.mute_until:
+        parts.append(f"muted until {date(member.mute_until, zero='not muted')}")
+    return " · ".join(parts)
+
+
+def group_card_parts(page: GroupPage) -> list[Part]:
+    """The card of one group (page 1) and the members on this page.
+
+    Args:
+        page: the fetched page.
+    """
+    group = page.group
+    parts: list[Part] = []
+    if group.error_code != 0:
+        return [Section(text=f"{code(group.group_id)}\n{_error(group)}")]
+    if page.number == 1 or page.member_offset == 0:
+        title = f"*{_text(group.name, 200)}*  {code(group.group_id)}"
+        fields = (
+            f"*Type*\n{_text(group.type)}",
+            f"*Owner*\n{code(group.owner_account, 40) if group.owner_account else '-'}",
+            f"*Members*\n{_members(group)}",
+            f"*Created*\n{date(group.create_time)}",
+            f"*Last message*\n{date(group.last_msg_time)}",
+            f"*Join option*\n{_text(group.apply_join_option)}",
+            f"*Mute all*\n{_text(group.mute_all_member)}",
+        )
+        parts.append(Section(text=title, fields=fields))
+        about = [f"*Introduction*\n{_text(group.introduction, 1000)}",
+                 f"*Notification*\n{_text(group.notification, 1000)}"]
+        parts.append(Section(text="\n".join(about), items=0))
+        if group.app_defined_data:
+            custom = [f"{code(kv.key, 60)}: {_text(kv.value, 200)}" for kv in group.app_defined_data]
+            parts.append(Section(text=clip("*Custom fields*\n" + "\n".join(custom), MAX_FIELD), items=0))
+        parts.append(Divider())
+    if page.members_note:
+        parts.append(Section(text=f"_{escape(page.members_note)}_", items=0))
+    elif page.members:
+        first = page.member_offset + 1
+        last = page.member_offset + len(page.members)
+        parts.append(Section(text=f"*Members {first:,}–{last:,} of {page.member_total:,}*", items=0))
+        parts.extend(pack_lines([_member_line(m) for m in page.members]))
+    else:
+        parts.append(Section(text="_No members returned._", items=0))
+    return parts
+
+
+def _compact(group: GroupInfo) -> Section:
+    head = f"{code(group.group_id)}"
+    if group.error_code != 0:
+        return Section(text=f"{head}\n{_error(group)}")
+    facts = [
+        f"*{_text(group.name, 200)}*" if group.name else "_no name_",
+        _text(group.type),
+        f"{_members(group)} members",
+        f"owner {code(group.owner_account, 40)}" if group.owner_account else "no owner",
+        f"created {date(group.create_time)}",
+        f"last message {date(group.last_msg_time)}",
+    ]
+    return Section(text=f"{head}\n" + " · ".join(facts))
+
+
+def group_cards_parts(page: GroupCardsPage) -> list[Part]:
+    """A compact card per group on this page, per-group errors on their card.
+
+    Args:
+        page: the fetched page.
+    """
+    parts: list[Part] = [_compact(group) for group in page.groups]
+    if page.query.dropped:
+        parts.append(Section(
+            text=f"_{plural(page.query.dropped, 'more ID')} did not fit in the page buttons: "
+                 "run /im-group again with them._", items=0))
+    return parts or [Section(text="_No groups on this page._", items=0)]

@@ -1,0 +1,92 @@
+"""Result layouts of ``/im-groups``, ``/im-joined``, ``/im-room`` and ``/im-friends``."""
+
+from __future__ import annotations
+
+from timbot.commands.pages import FriendListsPage, FriendsPage, GroupsPage, JoinedPage, RoomPage
+from timbot.render.escape import clip, code, escape, one_line
+from timbot.render.fmt import date, plural
+from timbot.render.limits import Part, Section, pack_lines
+
+__all__ = ["friend_lists_parts", "friends_parts", "groups_parts", "joined_parts", "room_parts"]
+
+_IDS_PER_LINE = 4
+
+
+def _name(value: str, limit: int = 200) -> str:
+    return clip(escape(one_line(value)), limit) if value else "_no name_"
+
+
+def groups_parts(page: GroupsPage) -> list[Part]:
+    """Group IDs as code, several per line.
+
+    Args:
+        page: the fetched page.
+    """
+    ids = [code(gid, 70) for gid in page.group_ids]
+    rows = [ids[i : i + _IDS_PER_LINE] for i in range(0, len(ids), _IDS_PER_LINE)]
+    sections = pack_lines(["   ".join(row) for row in rows], weights=[len(row) for row in rows])
+    return list(sections) or [Section(text="_No groups on this page._", items=0)]
+
+
+def joined_parts(page: JoinedPage) -> list[Part]:
+    """Each joined group: name, ID, type, member count, the user's role and join time.
+
+    Args:
+        page: the fetched page.
+    """
+    lines = []
+    for group in page.groups:
+        facts = [_name(group.name, 100), code(group.group_id, 70), escape(one_line(group.type)) or "-"]
+        if group.member_num is not None:
+            facts.append(plural(group.member_num, "member"))
+        if group.self_info is not None:
+            facts.append(f"{escape(one_line(group.self_info.role)) or 'Member'} since "
+                         f"{date(group.self_info.join_time)}")
+        lines.append(" · ".join(facts))
+    return list(pack_lines(lines)) or [Section(text="_No groups on this page._", items=0)]
+
+
+def room_parts(page: RoomPage) -> list[Part]:
+    """Online members: account, nickname and join time.
+
+    Args:
+        page: the fetched page.
+    """
+    lines = []
+    for member in page.members:
+        nick = f" {_name(member.nick_name, 80)}" if member.nick_name else ""
+        lines.append(f"{code(member.member_account, 40)}{nick} · joined {date(member.join_time)}")
+    return list(pack_lines(lines)) or [Section(text="_No online members on this page._", items=0)]
+
+
+def friend_lists_parts(page: FriendListsPage) -> list[Part]:
+    """The user's friend lists with their friend counts.
+
+    Args:
+        page: the fetched page.
+    """
+    lines = [f"{_name(name, 100)} · {plural(count, 'friend')}" for name, count in page.lists]
+    return list(pack_lines(lines)) or [Section(text="_This user has no friend lists._", items=0)]
+
+
+def friends_parts(page: FriendsPage) -> list[Part]:
+    """Each named list with the friends of it on this page.
+
+    Args:
+        page: the fetched page.
+    """
+    parts: list[Part] = []
+    for named in page.lists:
+        title = f"*{_name(named.name, 100)}*"
+        if not named.found:
+            parts.append(Section(text=f"{title}: no list with this name", items=0))
+            continue
+        if not named.friends:
+            parts.append(Section(text=f"{title} · {plural(named.friend_number, 'friend')}", items=0))
+            continue
+        first, last = named.first_index + 1, named.first_index + len(named.friends)
+        parts.append(Section(text=f"{title} · {plural(named.friend_number, 'friend')} "
+                                  f"(showing {first:,}–{last:,})", items=0))
+        parts.extend(pack_lines(["   ".join(code(f, 40) for f in named.friends[i : i + 4])
+                                 for i in range(0, len(named.friends), 4)]))
+    return parts or [Section(text="_No friends on this page._", items=0)]
