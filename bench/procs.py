@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -41,6 +42,7 @@ class Server:
     port: int
     process: subprocess.Popen[bytes]
     log: Path
+    stop_signal: int = signal.SIGTERM
 
     @property
     def url(self) -> str:
@@ -66,7 +68,8 @@ class Fleet:
     rundir: Path
     servers: list[Server] = field(default_factory=list)
 
-    def launch(self, name: str, argv: list[str], *, env: dict[str, str], port: int) -> Server:
+    def launch(self, name: str, argv: list[str], *, env: dict[str, str], port: int,
+               prefix: list[str] | None = None) -> Server:
         """Start ``argv`` (a Python module invocation) without waiting for it (see ``ready``).
 
         Args:
@@ -74,13 +77,15 @@ class Fleet:
             argv: arguments after ``python``.
             env: extra environment variables.
             port: the port the process will listen on.
+            prefix: a wrapper command (e.g. a profiler); it is sent SIGINT to stop, so it writes its output.
         """
         log = self.rundir / f"{name}.log"
         full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
         with log.open("wb") as out:
-            process = subprocess.Popen([sys.executable, *argv], env=full_env, stdout=out,
+            process = subprocess.Popen([*(prefix or []), sys.executable, *argv], env=full_env, stdout=out,
                                        stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parent.parent)
-        server = Server(name=name, port=port, process=process, log=log)
+        server = Server(name=name, port=port, process=process, log=log,
+                        stop_signal=signal.SIGINT if prefix else signal.SIGTERM)
         self.servers.append(server)
         return server
 
@@ -124,9 +129,9 @@ class Fleet:
             server: a server this fleet started.
         """
         if server.process.poll() is None:
-            server.process.terminate()
+            server.process.send_signal(server.stop_signal)
             try:
-                server.process.wait(timeout=5)
+                server.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 server.process.kill()
                 server.process.wait()

@@ -15,6 +15,7 @@ from pathlib import Path
 from bench import scenarios
 from bench.load import Signer
 from bench.procs import Fleet, Server, free_port, rss_bytes
+from bench.profile import summarize
 from bench.report import Results, render, write
 from bench.scenarios import Harness
 from bench.stats import Rep
@@ -69,16 +70,21 @@ class Run:
                 "TIM_SECRET_KEY": DEMO_KEY, "TIM_BASE_URL": self.emulator.url, "TIMBOT_ALLOWED_USERS": "",
                 "TIMBOT_ALLOWED_CHANNELS": "", "TIMBOT_ALLOW_GUESTS": "false"}
 
-    def launch_timbot(self, name: str) -> Server:
+    def launch_timbot(self, name: str, *, profile: Path | None = None) -> Server:
         """Launch ``uvicorn timbot.asgi:app`` on a free port (call ``Fleet.ready`` on the result).
 
         Args:
             name: label of the process.
+            profile: if given, run it under ``py-spy record`` writing collapsed stacks there.
         """
         port = free_port()
         argv = ["-m", "uvicorn", "timbot.asgi:app", "--host", "127.0.0.1", "--port", str(port),
                 "--log-level", "warning", "--no-access-log"]
-        return self.fleet.launch(name, argv, env=self.timbot_env(), port=port)
+        prefix = None
+        if profile is not None:
+            pyspy = str(Path(sys.executable).with_name("py-spy"))
+            prefix = [pyspy, "record", "--format", "raw", "--rate", "250", "-o", str(profile), "--"]
+        return self.fleet.launch(name, argv, env=self.timbot_env(), port=port, prefix=prefix)
 
     def fresh_timbot(self, name: str) -> Server:
         """Launch a new timbot server and wait until it is ready (nothing cached, no pacing history).
@@ -89,13 +95,14 @@ class Run:
         return Fleet.ready(self.launch_timbot(name))
 
 
-def start(rundir: Path, latency: float, seed: int) -> Run:
+def start(rundir: Path, latency: float, seed: int, *, profile: Path | None = None) -> Run:
     """Start the emulator, the fake Slack, the floor, bare Bolt and timbot, each in its own process.
 
     Args:
         rundir: where the logs go.
         latency: injected Tencent latency in seconds.
         seed: emulator data seed.
+        profile: where py-spy writes the main timbot server's profile (no profiling if None).
     """
     fleet = Fleet(rundir)
     secret = secrets.token_hex(16)
@@ -112,7 +119,7 @@ def start(rundir: Path, latency: float, seed: int) -> Run:
         run = Run(fleet=fleet, secret=secret, latency=latency, slack=slack, emulator=emulator)
         floor = helper("floor")
         bolt = helper("bolt", "--api-url", f"http://127.0.0.1:{ports['slack']}/api/")
-        timbot = run.launch_timbot("timbot")
+        timbot = run.launch_timbot("timbot", profile=profile)
         for server in (emulator, slack, floor, bolt, timbot):
             fleet.ready(server)
         run.targets = {"floor": floor, "bolt": bolt, "timbot": timbot}
@@ -230,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="a tiny run that only checks the harness works")
     parser.add_argument("--latency", type=float, default=0.05, help="injected Tencent latency, seconds")
     parser.add_argument("--seed", type=int, default=0, help="emulator data seed")
+    parser.add_argument("--profile", action="store_true",
+                        help="run the main timbot server under py-spy and print where its time goes "
+                             "(figures are inflated by the sampling)")
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("RESULTS.md"),
                         help="where to write the report (default bench/RESULTS.md)")
     args = parser.parse_args(argv)
@@ -238,13 +248,17 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
     print(f"timbot benchmark ({name}); logs in {rundir}", flush=True)
     started = time.monotonic()
-    run = start(rundir, args.latency, args.seed)
+    profile = rundir / "timbot-profile.txt" if args.profile else None
+    run = start(rundir, args.latency, args.seed, profile=profile)
     log: list[str] = []
     try:
         results = asyncio.run(measure(run, PROFILES[name], log))
     finally:
         run.fleet.stop()
     results.duration = time.monotonic() - started
+    if profile is not None:
+        print(summarize(profile))
+        command += "  # profiled: figures inflated by py-spy"
     text = render(results, command=command.strip(), profile_name=name)
     write(args.out, text)
     print(text)
