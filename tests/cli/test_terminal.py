@@ -123,7 +123,8 @@ def test_slack_tokens_become_readable() -> None:
 
 def test_code_is_kept_verbatim() -> None:
     assert mrkdwn_to_text("`*not bold*` and *bold*", style=PLAIN) == "`*not bold*` and bold"
-    assert mrkdwn_to_text("```a &lt; b```", style=PLAIN) == "```a < b```"
+    assert mrkdwn_to_text("usage:```a &lt; b\n*c*```done", style=PLAIN) == "usage:\n    a < b\n    *c*\ndone"
+    assert mrkdwn_to_text(":x: no\n\n```x```", style=PLAIN) == "✖ no\n\n    x"
     assert mrkdwn_to_text("user_name_1 2*3*4", style=PLAIN) == "user_name_1 2*3*4"
 
 

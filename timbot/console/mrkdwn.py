@@ -48,6 +48,19 @@ _DATE_TOKENS = {
 }
 _ANY_DATE_TOKEN = re.compile(r"\{[a-z_]+\}")
 
+# The emoji shortcodes timbot's messages use, as the characters Slack would draw (others stay as typed).
+_EMOJI = {
+    "x": "✖",
+    "warning": "⚠",
+    "no_entry": "⛔",
+    "hourglass": "⌛",
+    "boom": "💥",
+    "white_check_mark": "✔",
+    "lock": "🔒",
+    "information_source": "ℹ",
+}
+_SHORTCODE = re.compile(r":([a-z0-9_+-]+):")
+
 
 def use_color(stream: TextIO) -> bool:
     """Whether to style output: only on a terminal, and never with ``NO_COLOR`` set or ``TERM=dumb``.
@@ -164,24 +177,34 @@ def _inline(text: str, style: Style) -> str:
     text = _BOLD.sub(lambda match: style.bold(match.group(1)), text)
     text = _ITALIC.sub(lambda match: style.italic(match.group(1)), text)
     text = _STRIKE.sub(lambda match: style.strike(match.group(1)), text)
+    text = _SHORTCODE.sub(lambda match: _EMOJI.get(match.group(1), match.group(0)), text)
     return _unescape(text)
 
 
 def mrkdwn_to_text(text: str, *, style: Style) -> str:
     """Reduce Slack mrkdwn to terminal text.
 
-    ``*bold*`` / ``_italic_`` / ``~strike~`` become styles (or plain text without colour), `` `code` `` and
-    code blocks are kept verbatim, ``<!date^ts^fmt|fallback>`` becomes a local date, mentions and links
-    become their labels, and ``&lt;`` ``&gt;`` ``&amp;`` are unescaped for display.
+    ``*bold*`` / ``_italic_`` / ``~strike~`` become styles (or plain text without colour), `` `code` `` is
+    kept verbatim and code blocks are indented, ``<!date^ts^fmt|fallback>`` becomes a local date, mentions
+    and links become their labels, a few emoji shortcodes become the emoji, and ``&lt;`` ``&gt;``
+    ``&amp;`` are unescaped for display.
 
     Args:
         text: a mrkdwn text object's ``text``.
         style: the styles to apply.
     """
     pieces = _CODE.split(sanitize(text))
-    out = []
+    out: list[str] = []
     for index, piece in enumerate(pieces):
-        out.append(_unescape(piece) if index % 2 else _inline(piece, style))
+        if index % 2 == 0:
+            out.append(_inline(piece, style))
+        elif piece.startswith("```"):  # a code block: its lines indented, on lines of their own
+            body = "\n".join("    " + line for line in _unescape(piece[3:-3]).strip("\n").splitlines())
+            before = "\n" if out and out[-1] and not out[-1].endswith("\n") else ""
+            after = "\n" if index + 1 < len(pieces) and pieces[index + 1][:1] not in ("", "\n") else ""
+            out.append(before + body + after)
+        else:
+            out.append(_unescape(piece))
     return "".join(out)
 
 

@@ -1,0 +1,136 @@
+"""`timbot check` against the emulator on a loopback port and a local fake Slack: marks, hints, exit codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.conftest import GOOD_TOKEN, closed_port
+from timbot.cli import main
+from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID
+
+SIGNING_SECRET = "0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture
+def configured(monkeypatch: pytest.MonkeyPatch, emulator_url: str, slack_api_url: str) -> pytest.MonkeyPatch:
+    """A complete, correct configuration pointing at the emulator and the fake Slack."""
+    monkeypatch.setenv("TIM_SDKAPPID", str(DEMO_SDKAPPID))
+    monkeypatch.setenv("TIM_SECRET_KEY", DEMO_KEY)
+    monkeypatch.setenv("TIM_BASE_URL", emulator_url)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", GOOD_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("SLACK_API_URL", slack_api_url)
+    return monkeypatch
+
+
+def lines_of(out: str) -> dict[str, str]:
+    """The checklist's lines by check name (the line starting with a mark, then the name)."""
+    found = {}
+    for line in out.splitlines():
+        mark, _, rest = line.partition(" ")
+        if mark in ("✔", "✘", "–"):
+            found[rest.partition(":")[0]] = mark + " " + rest
+    return found
+
+
+def assert_no_secret(text: str) -> None:
+    assert DEMO_KEY not in text
+    assert GOOD_TOKEN not in text
+    assert SIGNING_SECRET not in text
+
+
+def test_everything_passes_against_the_emulator(configured: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    checks = lines_of(out)
+    assert set(checks) == {"settings", "UserSig", "Tencent", "Slack", "signing secret"}
+    assert all(line.startswith("✔") for line in checks.values()), out
+    assert "ms" in checks["Tencent"] and "groups" in checks["Tencent"]
+    assert "Acme Ops" in checks["Slack"] and "timbot" in checks["Slack"]
+    assert "all 5 checks passed" in out
+    assert_no_secret(out)
+
+
+def test_unreachable_tencent_fails_with_a_network_hint(configured: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    configured.setenv("TIM_BASE_URL", f"http://127.0.0.1:{closed_port()}")
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    checks = lines_of(out)
+    assert checks["Tencent"].startswith("✘") and "unreachable" in checks["Tencent"]
+    assert "check TIM_BASE_URL" in out
+    assert checks["Slack"].startswith("✔")  # the other checks still run and pass
+    assert_no_secret(out)
+
+
+def test_wrong_key_fails_with_the_wrong_key_hint(configured: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    configured.setenv("TIM_SECRET_KEY", "not-the-key-" + "x" * 40)
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    checks = lines_of(out)
+    assert checks["UserSig"].startswith("✔")  # it signs; only Tencent can tell the key is wrong
+    assert checks["Tencent"].startswith("✘") and "70009" in checks["Tencent"]
+    assert "wrong key" in out and "TIM_SECRET_KEY" in out
+    assert "not-the-key-" not in out
+
+
+def test_unknown_sdkappid_is_the_wrong_region_hint(configured: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    configured.setenv("TIM_SDKAPPID", str(DEMO_SDKAPPID + 1))
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "70020" in lines_of(out)["Tencent"]
+    assert "wrong region" in out and "TIM_REGION" in out
+
+
+def test_admin_that_is_not_an_app_admin(configured: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    configured.setenv("TIM_ADMIN", "somebody")
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "60010" in lines_of(out)["Tencent"]
+    assert "TIM_ADMIN is not an app admin" in out
+
+
+def test_bad_slack_token_and_missing_signing_secret(configured: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    configured.setenv("SLACK_BOT_TOKEN", "xoxb-revoked")
+    configured.delenv("SLACK_SIGNING_SECRET")
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    checks = lines_of(out)
+    assert checks["Tencent"].startswith("✔")
+    assert checks["Slack"].startswith("✘") and "invalid_auth" in checks["Slack"]
+    assert "Bot User OAuth Token" in out
+    assert checks["signing secret"].startswith("✘") and "SLACK_SIGNING_SECRET is not set" in out
+    assert "xoxb-revoked" not in out
+
+
+def test_unreachable_slack(configured: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    configured.setenv("SLACK_API_URL", f"http://127.0.0.1:{closed_port()}/api/")
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert lines_of(out)["Slack"].startswith("✘")
+    assert "check SLACK_API_URL" in out
+
+
+def test_nothing_configured(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    checks = lines_of(out)
+    assert checks["settings"].startswith("✔")
+    assert checks["UserSig"].startswith("✘") and "TIM_SDKAPPID" in checks["UserSig"]
+    assert checks["Tencent"].startswith("–")  # skipped, and counted as not passed
+    assert checks["Slack"].startswith("✘") and "SLACK_BOT_TOKEN is not set" in checks["Slack"]
+
+
+def test_malformed_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("TIM_SDKAPPID", "not-a-number")
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert lines_of(out)["settings"].startswith("✘ settings: TIM_SDKAPPID")
+    assert "fix TIM_SDKAPPID" in out
+    assert "not-a-number" not in out

@@ -1,0 +1,202 @@
+"""``timbot demo``: an interactive console on the built-in emulator, running the same pipeline as Slack."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, TextIO
+
+from timbot.console.mrkdwn import Style, use_color
+from timbot.console.session import demo_client, find_button, print_error, print_message, send_command
+from timbot.errors import ConfigError, TimbotError
+
+if TYPE_CHECKING:
+    from timbot.tim.client import TimClient
+    from timbot.tim.emulator import Emulator
+
+__all__ = ["DemoConsole", "banner", "run_demo"]
+
+PROMPT = "timbot> "
+_NEXT = {"n", "next"}
+_PREV = {"p", "prev", "previous", "back"}
+_QUIT = {"q", "quit", "exit", "bye"}
+_HELP = {"help", "?", "h", "/help"}
+
+
+def banner(emulator: Emulator, *, style: Style) -> str:
+    """The welcome text: what this is, and commands that show something interesting in the demo data.
+
+    Args:
+        emulator: the emulator the console talks to (its ``data.showcase`` names the examples).
+        style: terminal styles.
+    """
+    show = emulator.data.showcase
+    examples = [
+        ("/im-groups Public --limit 10", "the app's Public groups, 10 per page (n / p turn pages)"),
+        (f"/im-group {show.big_group_id}", f"a big group: its card, then {show.big_group_members:,} members"),
+        (f"/im-room {show.live_room_id}", f"a live room with {show.live_room_online:,} viewers online"),
+        (f"/im-group {show.hostile_group_id}", "a group named <!channel>, shown safely (it pings nobody)"),
+        (f"/im-joined {show.user}", f"the {show.user_groups} groups user {show.user} has joined"),
+        (f"/im-friends {show.user}", f"{show.user}'s {show.user_friend_lists} friend lists"),
+    ]
+    column = max(len(command) for command, _ in examples) + 2
+    lines = [
+        style.bold("timbot demo") + ": the real command pipeline against the built-in Tencent Chat emulator.",
+        style.dim("All data here is generated demo data: no credentials, no network, nothing leaves this "
+                  "process."),
+        "",
+        "Type a command as you would in Slack. Some to try:",
+        *(f"  {command.ljust(column)}{style.dim(what)}" for command, what in examples),
+        "",
+        "n / p press Next / Previous, help lists the commands, quit (or Ctrl-D) leaves.",
+    ]
+    return "\n".join(lines)
+
+
+def help_text(*, style: Style) -> str:
+    """The console's help: every command's usage, then the console's own keys.
+
+    Args:
+        style: terminal styles.
+    """
+    from timbot.commands.parse import USAGE
+
+    parts = [style.bold("Commands") + " (as in Slack; add help to any of them for its usage):"]
+    parts.extend("  " + usage.replace("\n", "\n  ") for usage in USAGE.values())
+    parts.append("")
+    parts.append(style.bold("Keys") + ": n (next) = Next page, p (prev) = Previous page, help, quit, Ctrl-D.")
+    return "\n".join(parts)
+
+
+class DemoConsole:
+    """Reads lines, answers commands and button presses, prints what Slack would show.
+
+    Args:
+        client: the Tencent client (wired to the emulator).
+        out: where answers go.
+    """
+
+    def __init__(self, *, client: TimClient, out: TextIO) -> None:
+        self.client = client
+        self.out = out
+        self.style = Style(color=use_color(out))
+        self.message: dict[str, Any] | None = None
+
+    def _say(self, text: str) -> None:
+        print(text, file=self.out)
+
+    async def handle(self, line: str) -> bool:
+        """Act on one input line; return ``False`` when the user leaves.
+
+        Args:
+            line: what the user typed.
+        """
+        word = line.strip()
+        lowered = word.lower()
+        if not word:
+            return True
+        if lowered in _QUIT:
+            return False
+        if lowered in _HELP:
+            self._say(help_text(style=self.style))
+        elif lowered in _NEXT or lowered in _PREV or lowered.isdigit():
+            await self._press("n" if lowered in _NEXT else "p" if lowered in _PREV else lowered)
+        elif word.startswith("/") or lowered.startswith("im-"):
+            await self._show(send_command(self.client, word))
+        else:
+            self._say(f"unknown input {word[:40]!r}: type a command such as /im-groups, or help")
+        return True
+
+    async def _press(self, key: str) -> None:
+        from timbot.commands.pipeline import answer_click
+
+        button = find_button(self.message, key) if self.message is not None else None
+        if button is None:
+            what = {"n": "no Next button", "p": "no Previous button"}.get(key, f"no button [{key}]")
+            self._say(f"{what} on this answer" if self.message is not None else "run a command first")
+            return
+        await self._show(answer_click(self.client, button.value))
+
+    async def _show(self, answer: Any) -> None:
+        try:
+            message = (await answer).to_dict()
+        except ConfigError:
+            raise
+        except TimbotError as exc:
+            print_error(exc, stream=self.out)
+            return
+        self.message = message
+        print_message(message, stream=self.out)
+
+
+async def _piped_lines(stdin: TextIO, out: TextIO) -> AsyncIterator[str]:
+    """Lines from a non-terminal stdin (a pipe or a file), echoed after the prompt (a readable transcript)."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    transport: asyncio.BaseTransport | None = None
+    buffered: list[str] | None = None
+    try:
+        transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), stdin)
+    except (ValueError, OSError):  # a regular file cannot be watched by the event loop: it is read at once
+        buffered = stdin.read().splitlines()
+    try:
+        while True:
+            if buffered is None:
+                raw = await reader.readline()
+                if not raw:
+                    return
+                line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            elif buffered:
+                line = buffered.pop(0)
+            else:
+                return
+            print(PROMPT + line, file=out)
+            yield line
+    finally:
+        if transport is not None:
+            transport.close()
+
+
+async def _terminal_lines() -> AsyncIterator[str]:
+    """Lines typed at a terminal, with history and line editing (prompt_toolkit); Ctrl-C clears the line."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import InMemoryHistory
+
+    session: PromptSession[str] = PromptSession(history=InMemoryHistory())
+    while True:
+        try:
+            yield await session.prompt_async(PROMPT)
+        except KeyboardInterrupt:
+            continue
+        except EOFError:
+            return
+
+
+async def demo_main(*, stdin: TextIO, out: TextIO, seed: int = 0) -> int:
+    """Run the console until quit or end of input.
+
+    Args:
+        stdin: where lines come from (a terminal gets prompt_toolkit; anything else is read line by line).
+        out: where answers go.
+        seed: the emulator's data seed.
+    """
+    client, emulator = demo_client(seed=seed)
+    console = DemoConsole(client=client, out=out)
+    print(banner(emulator, style=console.style) + "\n", file=out)
+    interactive = stdin.isatty() and out.isatty()
+    lines = _terminal_lines() if interactive else _piped_lines(stdin, out)
+    async with client:
+        async for line in lines:
+            if not await console.handle(line):
+                break
+    return 0
+
+
+def run_demo(*, seed: int = 0) -> int:
+    """``timbot demo``: the console on standard input and output; returns the exit status.
+
+    Args:
+        seed: the emulator's data seed.
+    """
+    return asyncio.run(demo_main(stdin=sys.stdin, out=sys.stdout, seed=seed))

@@ -1,0 +1,133 @@
+"""What the terminal front ends share: the demo client, Slack-style command text, clicks and exit codes."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TextIO
+
+from timbot.console.mrkdwn import Style, use_color
+from timbot.console.terminal import Button, buttons, render_message
+from timbot.errors import AccessDenied, ConfigError, ExpiredError, TimbotError, TimError, UsageError
+
+if TYPE_CHECKING:
+    from timbot.render import Message
+    from timbot.tim.client import TimClient
+    from timbot.tim.emulator import Emulator
+
+__all__ = [
+    "DEMO_BASE_URL",
+    "demo_client",
+    "exit_code",
+    "find_button",
+    "print_error",
+    "print_message",
+    "send_command",
+    "split_command",
+]
+
+#: Where the demo client "sends" its requests: the in-process emulator answers, nothing leaves the process.
+DEMO_BASE_URL = "https://emulator.timbot.invalid"
+
+
+def demo_client(*, seed: int = 0) -> tuple[TimClient, Emulator]:
+    """A ``TimClient`` wired to a fresh in-process emulator (generated data, no credentials, no network).
+
+    Args:
+        seed: the emulator's data seed.
+    """
+    from timbot.tim.client import TimClient
+    from timbot.tim.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
+
+    emulator = Emulator(seed=seed)
+    client = TimClient(
+        sdkappid=DEMO_SDKAPPID,
+        secret_key=DEMO_KEY,
+        admin=DEMO_ADMIN,
+        base_url=DEMO_BASE_URL,
+        transport=emulator.transport(),
+    )
+    return client, emulator
+
+
+def split_command(line: str) -> tuple[str, str]:
+    """Split what a user typed into ``(command, text)`` as Slack sends them (text escaped for mrkdwn).
+
+    ``/im-groups Public`` and ``im-groups Public`` both give ``("/im-groups", "Public")``; Slack escapes
+    ``&``, ``<`` and ``>`` in a command's text, so the same is done here.
+
+    Args:
+        line: the command line, e.g. ``/im-group @TGS#1ABC``.
+    """
+    command, _, text = line.strip().partition(" ")
+    if not command.startswith("/"):
+        command = "/" + command
+    text = text.strip().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return command.lower(), text
+
+
+async def send_command(client: TimClient, line: str) -> Message:
+    """Answer one typed command line through the pipeline Slack uses.
+
+    Args:
+        client: the Tencent client (configured app or demo emulator).
+        line: the command line, e.g. ``/im-groups Public --limit 5``.
+
+    Raises:
+        UsageError, ExpiredError, TimError: as ``answer_command`` does.
+    """
+    from timbot.commands.pipeline import answer_command
+
+    command, text = split_command(line)
+    return await answer_command(client, command, text)
+
+
+def find_button(message: Mapping[str, Any], key: str) -> Button | None:
+    """The button of ``message`` bound to ``key`` (``n`` Next, ``p`` Previous), if it has one.
+
+    Args:
+        message: the message dict.
+        key: the console key.
+    """
+    return next((button for button in buttons(message) if button.key == key), None)
+
+
+def exit_code(exc: TimbotError) -> int:
+    """The exit status of a failed command: 2 for usage and configuration, 1 for Tencent and access.
+
+    Args:
+        exc: the error the command ended with.
+    """
+    if isinstance(exc, UsageError | ExpiredError | ConfigError):
+        return 2
+    if isinstance(exc, TimError | AccessDenied):
+        return 1
+    return 1
+
+
+def _width(stream: TextIO) -> int:
+    return shutil.get_terminal_size((80, 24)).columns if use_color(stream) else 80
+
+
+def print_message(message: Mapping[str, Any], *, stream: TextIO | None = None) -> None:
+    """Print a message dict rendered for the terminal (styled only when ``stream`` is a colour terminal).
+
+    Args:
+        message: ``Message.to_dict()``.
+        stream: where to print; standard output when omitted.
+    """
+    out = stream or sys.stdout
+    print(render_message(message, style=Style(color=use_color(out)), width=_width(out)), file=out)
+
+
+def print_error(exc: TimbotError, *, stream: TextIO | None = None) -> None:
+    """Print the message Slack would get for ``exc`` (``error_message``), on standard error by default.
+
+    Args:
+        exc: the error.
+        stream: where to print; standard error when omitted.
+    """
+    from timbot.render import error_message
+
+    print_message(error_message(exc).to_dict(), stream=stream or sys.stderr)
