@@ -112,6 +112,8 @@ def test_escape_and_clip_never_cut_an_entity() -> None:
     for limit in range(2990, 3010):
         cut = clip(text, limit)
         assert len(cut) <= limit and not cut.rstrip("…").endswith(("&", "&l", "&lt", "&a", "&am", "&amp"))
+    token = "x" * 10 + date(1426976500)
+    assert all("<" not in clip(token, n) for n in range(11, len(token)))
     assert code("a`b") == "`aˋb`" and code("<x>") == "`&lt;x&gt;`"
 
 

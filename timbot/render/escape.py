@@ -31,7 +31,8 @@ def one_line(text: str) -> str:
 
 
 def clip(escaped: str, limit: int) -> str:
-    """Cut already-escaped mrkdwn to ``limit`` characters, ending with "…", never inside an entity.
+    """Cut already-escaped mrkdwn to ``limit`` characters, ending with "…", never inside an entity
+    (``&amp;``) nor inside one of our own ``<!date^...>`` tokens.
 
     Args:
         escaped: mrkdwn text whose untrusted parts were escaped.
@@ -43,6 +44,9 @@ def clip(escaped: str, limit: int) -> str:
     partial = _ENTITY_START.search(head)
     if partial is not None:
         head = head[: partial.start()]
+    opened = head.rfind("<")
+    if opened > head.rfind(">"):
+        head = head[:opened]
     return head + ELLIPSIS
 
 
