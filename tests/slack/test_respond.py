@@ -48,7 +48,7 @@ async def test_404_logged_once_without_the_url(
 
 async def test_unreachable_and_slow_are_bounded(slack: tuple[FakeSlack, str]) -> None:
     fake, url = slack
-    fake.hook_delay = 5.0
+    fake.hook_delay = 1.0
     async with httpx.AsyncClient() as http:
         poster = ResponsePoster(http=http, timeout=0.3, retries=1, backoff=0.01)
         started = time.monotonic()

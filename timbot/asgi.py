@@ -1,0 +1,145 @@
+"""The ASGI application (``uvicorn timbot.asgi:app``): /slack/events, /healthz and a lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import traceback
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import httpx
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from timbot.errors import ConfigError
+from timbot.settings import Settings, load_settings
+from timbot.slack.app import build_app, received_now
+from timbot.slack.tasks import TaskRegistry
+from timbot.tim.client import TimClient
+
+__all__ = ["REQUIRED", "TimbotASGI", "app", "create_app"]
+
+logger = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+#: Settings without which the HTTP app cannot start (checked in this order).
+REQUIRED = ("slack_signing_secret", "slack_bot_token", "tim_sdkappid", "tim_secret_key")
+
+
+class TimbotASGI:
+    """Starlette routes plus a lifespan that opens the clients, then drains the work and closes them.
+
+    Settings are read at start-up, not at import, so ``import timbot.asgi`` needs no environment.
+    A missing setting fails start-up with one line naming the variable.
+
+    Args:
+        settings: the settings to use; read from the environment at start-up when None.
+        tim_transport: an httpx transport for Tencent (tests, the benchmark: the emulator in-process).
+        grace: seconds the shutdown waits for answers already acknowledged.
+    """
+
+    def __init__(
+        self,
+        *,
+        settings: Settings | None = None,
+        tim_transport: httpx.AsyncBaseTransport | None = None,
+        grace: float = 20.0,
+    ) -> None:
+        self._settings = settings
+        self._tim_transport = tim_transport
+        self._grace = grace
+        self._stack: contextlib.AsyncExitStack | None = None
+        self._handler: AsyncSlackRequestHandler | None = None
+        self.tasks = TaskRegistry()
+        self.routes = Starlette(
+            routes=[
+                Route("/slack/events", self._events, methods=["POST"]),
+                Route("/healthz", self._healthz, methods=["GET", "HEAD"]),
+            ]
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        else:
+            await self.routes(scope, receive, send)
+
+    async def startup(self) -> None:
+        """Read and check the settings, open the HTTP clients and the Tencent client, build the Bolt app.
+
+        Raises:
+            ConfigError: a required setting is missing or malformed.
+        """
+        settings = self._settings if self._settings is not None else load_settings()
+        settings.require(*REQUIRED)
+        async with contextlib.AsyncExitStack() as stack:
+            http = await stack.enter_async_context(
+                httpx.AsyncClient(timeout=5.0, limits=httpx.Limits(max_connections=100))
+            )
+            tim = TimClient.from_settings(settings, transport=self._tim_transport)
+            stack.push_async_callback(tim.aclose)
+            self.tasks = TaskRegistry()
+            bolt = build_app(settings, tim=tim, http=http, tasks=self.tasks)
+            self._handler = AsyncSlackRequestHandler(bolt)
+            self._stack = stack.pop_all()
+
+    async def shutdown(self) -> None:
+        """Refuse new requests, let acknowledged answers finish (up to the grace period), close clients."""
+        cancelled = await self.tasks.drain(self._grace)
+        if cancelled:
+            logger.warning("shutdown: %d answer(s) did not finish in %.0f s", cancelled, self._grace)
+        self._handler = None
+        if self._stack is not None:
+            await self._stack.aclose()
+            self._stack = None
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        await receive()  # lifespan.startup
+        try:
+            await self.startup()
+        except ConfigError as exc:
+            await send({"type": "lifespan.startup.failed", "message": f"timbot cannot start: {exc}"})
+            return
+        except Exception:  # reported to the server, which exits: never serve half-started
+            await send({"type": "lifespan.startup.failed", "message": traceback.format_exc()})
+            return
+        await send({"type": "lifespan.startup.complete"})
+        await receive()  # lifespan.shutdown
+        await self.shutdown()
+        await send({"type": "lifespan.shutdown.complete"})
+
+    async def _events(self, request: Request) -> Response:
+        handler = self._handler
+        if handler is None or self.tasks.closing:
+            return JSONResponse({"error": "timbot is restarting, try again in a moment"}, status_code=503)
+        return await handler.handle(request, received_now())
+
+    async def _healthz(self, request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    tim_transport: httpx.AsyncBaseTransport | None = None,
+    grace: float = 20.0,
+) -> TimbotASGI:
+    """The ASGI app, for uvicorn, tests and the benchmark.
+
+    Args:
+        settings: the settings; read from the environment at start-up when None.
+        tim_transport: an httpx transport for Tencent (e.g. ``Emulator(...).transport()``).
+        grace: seconds the shutdown waits for answers in flight.
+    """
+    return TimbotASGI(settings=settings, tim_transport=tim_transport, grace=grace)
+
+
+#: ``uvicorn timbot.asgi:app``
+app = create_app()

@@ -1,0 +1,125 @@
+"""The Bolt AsyncApp: authorisation middleware, ack-first listeners for the commands and page buttons."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+from slack_bolt import BoltResponse
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from timbot.settings import Settings
+from timbot.slack.audit import Incoming, audit
+from timbot.slack.authz import Authoriser
+from timbot.slack.respond import ResponsePoster
+from timbot.slack.tasks import TaskRegistry
+from timbot.slack.work import Worker
+from timbot.tim.client import TimClient
+
+__all__ = ["ACTIONS", "COMMANDS", "build_app"]
+
+#: The slash commands timbot answers (manifest.yaml lists the same five).
+COMMANDS: tuple[str, ...] = ("/im-groups", "/im-group", "/im-joined", "/im-room", "/im-friends")
+#: The ``action_id`` of the page buttons.
+ACTIONS: tuple[str, ...] = ("timbot_next", "timbot_prev")
+
+#: Context key the ASGI route sets to the request's arrival time (``time.monotonic()``).
+RECEIVED_KEY = "timbot_received"
+_INCOMING_KEY = "timbot_incoming"
+#: Seconds a Slack Web API call (``auth.test``, ``users.info``) may take: the ack must leave in 3 s.
+SLACK_API_TIMEOUT = 2
+
+
+def _is_ours(body: dict[str, Any]) -> bool:
+    if body.get("type") == "block_actions":
+        actions = body.get("actions") or [{}]
+        return actions[0].get("action_id") in ACTIONS
+    return body.get("command") in COMMANDS
+
+
+def build_app(
+    settings: Settings,
+    *,
+    tim: TimClient,
+    http: httpx.AsyncClient,
+    tasks: TaskRegistry | None = None,
+    authoriser: Authoriser | None = None,
+    poster: ResponsePoster | None = None,
+) -> AsyncApp:
+    """Build the Bolt app once; nothing in it changes per request and nothing calls the network here.
+
+    Args:
+        settings: needs ``SLACK_SIGNING_SECRET`` and ``SLACK_BOT_TOKEN`` (``ConfigError`` otherwise).
+        tim: the Tencent client the commands use.
+        http: the shared client for ``response_url`` posts.
+        tasks: where the post-ack work is tracked (graceful shutdown drains it).
+        authoriser: the access checks (built from ``settings`` when omitted).
+        poster: the ``response_url`` poster (built on ``http`` when omitted).
+
+    Raises:
+        ConfigError: a required Slack setting is missing.
+    """
+    settings.require("slack_signing_secret", "slack_bot_token")
+    assert settings.slack_signing_secret is not None and settings.slack_bot_token is not None
+    registry = tasks if tasks is not None else TaskRegistry()
+    checks = authoriser if authoriser is not None else Authoriser(settings=settings)
+    worker = Worker(tim=tim, poster=poster if poster is not None else ResponsePoster(http=http))
+    client = AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url.rstrip("/") + "/",
+        timeout=SLACK_API_TIMEOUT,
+    )
+    app = AsyncApp(
+        name="timbot",
+        process_before_response=True,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        client=client,
+    )
+
+    async def authorise(
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+        next: Callable[[], Awaitable[None]],  # Bolt injects arguments by name
+    ) -> BoltResponse | None:
+        if not _is_ours(body):
+            return await next()  # type: ignore[func-returns-value]
+        incoming = Incoming.from_body(body, started=context.get(RECEIVED_KEY))
+        result = context.authorize_result
+        decision = await checks.check(
+            incoming,
+            client=client,
+            installed_team=getattr(result, "team_id", None),
+            installed_enterprise=getattr(result, "enterprise_id", None),
+            enterprise_id=context.enterprise_id,
+        )
+        if decision.allowed:
+            context[_INCOMING_KEY] = incoming
+            return await next()  # type: ignore[func-returns-value]
+        if incoming.response_url:
+            registry.spawn(
+                worker.refuse(incoming, code=decision.code, reason=decision.reason), name="timbot-refuse"
+            )
+            return BoltResponse(status=200, body="")
+        audit(incoming, f"refused:{decision.code}")
+        return BoltResponse(status=200, body={"response_type": "ephemeral", "text": decision.reason})
+
+    async def start(ack: AsyncAck, context: AsyncBoltContext) -> None:
+        await ack()  # empty: the answer comes through response_url
+        incoming: Incoming = context[_INCOMING_KEY]
+        registry.spawn(worker.answer(incoming), name=f"timbot-{incoming.kind}")
+
+    app.middleware(authorise)
+    for command in COMMANDS:
+        app.command(command)(start)
+    for action in ACTIONS:
+        app.action(action)(start)
+    return app
+
+
+def received_now() -> dict[str, float]:
+    """The extra context the ASGI route hands Bolt: the arrival time, for the audit duration."""
+    return {RECEIVED_KEY: time.monotonic()}

@@ -1,0 +1,70 @@
+"""Running timbot: the HTTP server (``timbot serve``) and Socket Mode (``timbot socket``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import httpx
+import uvicorn
+from pydantic import SecretStr
+
+from timbot.settings import Settings
+from timbot.slack.app import build_app
+from timbot.slack.tasks import TaskRegistry
+from timbot.tim.client import TimClient
+
+__all__ = ["run_socket_mode", "serve"]
+
+#: Seconds Socket Mode waits, on exit, for answers already acknowledged.
+GRACE = 20.0
+
+
+def serve(settings: Settings) -> None:
+    """Serve ``timbot.asgi`` with uvicorn on 0.0.0.0:``PORT`` (what the Procfile runs); blocks.
+
+    Args:
+        settings: the loaded settings; a missing required one stops start-up with one line.
+
+    Raises:
+        ConfigError: a required setting is missing.
+    """
+    from timbot.asgi import REQUIRED, create_app
+
+    settings.require(*REQUIRED)
+    uvicorn.run(create_app(settings), host="0.0.0.0", port=settings.port, lifespan="on")
+
+
+async def _socket_mode(settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    settings.require("slack_app_token", "slack_bot_token", "tim_sdkappid", "tim_secret_key")
+    app_token = settings.slack_app_token
+    assert app_token is not None
+    if settings.slack_signing_secret is None:
+        # Socket Mode does not sign requests; Bolt still wants a value to build the app.
+        settings = settings.model_copy(update={"slack_signing_secret": SecretStr("socket-mode-unsigned")})
+    tasks = TaskRegistry()
+    async with httpx.AsyncClient(timeout=5.0) as http, contextlib.AsyncExitStack() as stack:
+        tim = TimClient.from_settings(settings)
+        stack.push_async_callback(tim.aclose)
+        bolt = build_app(settings, tim=tim, http=http, tasks=tasks)
+        handler = AsyncSocketModeHandler(bolt, app_token.get_secret_value())
+        try:
+            await handler.start_async()  # type: ignore[no-untyped-call]
+        finally:
+            await tasks.drain(GRACE)
+            await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+def run_socket_mode(settings: Settings) -> None:
+    """Connect to Slack over Socket Mode with ``SLACK_APP_TOKEN`` (no public URL needed); blocks.
+
+    Args:
+        settings: the loaded settings.
+
+    Raises:
+        ConfigError: ``SLACK_APP_TOKEN`` or another required setting is missing.
+    """
+    settings.require("slack_app_token")
+    asyncio.run(_socket_mode(settings))
