@@ -1,0 +1,94 @@
+"""Fixtures for the emulator tests: an emulator, an httpx client over its in-process transport, a caller."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from timbot.tim.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
+from timbot.tim.usersig import sign
+
+APPID_LIST = "group_open_http_svc/get_appid_group_list"
+JOINED = "group_open_http_svc/get_joined_group_list"
+GROUP_INFO = "group_open_http_svc/get_group_info"
+MEMBERS = "group_open_avchatroom_http_svc/get_members"
+FRIEND_LISTS = "sns/group_get"
+
+Call = Callable[..., Awaitable[dict[str, Any]]]
+
+
+def admin_query(**overrides: Any) -> dict[str, Any]:
+    """The query string of a correctly signed admin request, with overrides (``None`` drops a key)."""
+    query: dict[str, Any] = {
+        "sdkappid": DEMO_SDKAPPID,
+        "identifier": DEMO_ADMIN,
+        "usersig": sign(sdkappid=DEMO_SDKAPPID, key=DEMO_KEY, identifier=DEMO_ADMIN),
+        "random": random.randrange(2**32),
+        "contenttype": "json",
+    }
+    query.update(overrides)
+    return {k: v for k, v in query.items() if v is not None}
+
+
+@pytest.fixture(scope="module")
+def shared_emulator() -> Emulator:
+    """One emulator per module for read-only tests (its data is the expensive part)."""
+    return Emulator(enforce_rate_limits=False)
+
+
+@pytest.fixture
+def emulator() -> Emulator:
+    """A fresh emulator without rate limits."""
+    return Emulator(enforce_rate_limits=False)
+
+
+async def _client(emulator: Emulator) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        transport=emulator.transport(), base_url="https://console.tim.qq.com"
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+async def client(emulator: Emulator) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client answered in-process by ``emulator``."""
+    async for client in _client(emulator):
+        yield client
+
+
+@pytest.fixture
+async def shared_client(shared_emulator: Emulator) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client answered in-process by ``shared_emulator``."""
+    async for client in _client(shared_emulator):
+        yield client
+
+
+def make_call(client: httpx.AsyncClient) -> Call:
+    async def call(
+        endpoint: str, body: Any = None, *, raw: bytes | None = None, **query: Any
+    ) -> dict[str, Any]:
+        kwargs: dict[str, Any] = (
+            {"content": raw} if raw is not None else {"json": {} if body is None else body}
+        )
+        response = await client.post(f"/v4/{endpoint}", params=admin_query(**query), **kwargs)
+        assert response.status_code == 200
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    return call
+
+
+@pytest.fixture
+def call(client: httpx.AsyncClient) -> Call:
+    """POST a correctly signed request to the per-test emulator and return the JSON answer."""
+    return make_call(client)
+
+
+@pytest.fixture
+def shared_call(shared_client: httpx.AsyncClient) -> Call:
+    """POST a correctly signed request to the module's shared emulator and return the JSON answer."""
+    return make_call(shared_client)
