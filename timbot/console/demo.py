@@ -37,7 +37,7 @@ def banner(emulator: Emulator, *, style: Style) -> str:
         (f"/im-group {show.big_group_id}", f"a big group: its card, then {show.big_group_members:,} members"),
         (f"/im-room {show.live_room_id}", f"a live room with {show.live_room_online:,} viewers online"),
         (f"/im-group {show.hostile_group_id}", "a group named <!channel>, shown safely (it pings nobody)"),
-        (f"/im-joined {show.user}", f"the {show.user_groups} groups user {show.user} has joined"),
+        (f"/im-joined {show.user} --huge", f"the groups user {show.user} has joined, live rooms included"),
         (f"/im-friends {show.user}", f"{show.user}'s {show.user_friend_lists} friend lists"),
     ]
     column = max(len(command) for command, _ in examples) + 2

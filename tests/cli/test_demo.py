@@ -1,0 +1,69 @@
+"""`timbot demo` driven through a pipe, as a user types: commands, n / p, help, errors, quit."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+from timbot.commands.parse import USAGE
+from timbot.tim.emulator import Emulator
+
+PROMPT = "timbot> "
+
+
+def demo(*lines: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TIM_", "SLACK_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "timbot", "demo"], input="".join(line + "\n" for line in lines),
+        capture_output=True, text=True, timeout=60, env=env, check=False,
+    )
+
+
+def answers(stdout: str) -> dict[str, str]:
+    """What the console printed after each echoed input line, keyed by ``"<n>:<input>"``."""
+    parts = re.split(rf"^{re.escape(PROMPT)}(.*)$", stdout, flags=re.MULTILINE)
+    return {f"{i}:{parts[i]}": parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+def test_pages_forward_and_back_then_help_and_quit() -> None:
+    result = demo("/im-groups", "n", "p", "help", "quit", "/im-friends leckie")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    banner, _, _ = result.stdout.partition(PROMPT)
+    assert "generated demo data" in banner
+    show = Emulator(seed=0).data.showcase
+    for example in (show.big_group_id, show.live_room_id, show.hostile_group_id):
+        assert example in banner  # suggested commands name well-known demo ids
+    said = answers(result.stdout)
+    assert list(said) == ["1:/im-groups", "3:n", "5:p", "7:help", "9:quit"]  # nothing runs after quit
+    page1, page2, back = said["1:/im-groups"], said["3:n"], said["5:p"]
+    assert "page 1" in page1 and "[n] Next" in page1 and "[p]" not in page1
+    assert "page 2" in page2 and re.search(r"\[p\][^\n]*Previous +\[n\][^\n]*Next", page2)
+    ids = set(re.findall(r"`([^`\n]+)`", page1))
+    assert len(ids) == 20 and ids.isdisjoint(re.findall(r"`([^`\n]+)`", page2))
+    assert back == page1  # Previous through the same button value gives page 1 again
+    for usage in USAGE.values():
+        assert usage.splitlines()[0] in said["7:help"]
+
+
+def test_errors_are_shown_and_the_console_goes_on() -> None:
+    show = Emulator(seed=0).data.showcase
+    result = demo("p", "/im-groups --limit 500", "/im-room @TGS#doesnotexist", "hello",
+                  f"/im-group {show.hostile_group_id}", "n")
+    assert result.returncode == 0, result.stderr
+    said = answers(result.stdout)
+    assert "run a command first" in said["1:p"]
+    assert "/im-groups [TYPE] [--limit N]" in said["3:/im-groups --limit 500"]  # the usage, as in Slack
+    assert "10010" in said["5:/im-room @TGS#doesnotexist"]
+    assert "help" in said["7:hello"]
+    card = said[f"9:/im-group {show.hostile_group_id}"]
+    assert "<!channel>" in card and "&lt;" not in card
+    assert said["11:n"].strip()  # a one-group answer pages its members, or says there is no Next
+
+
+def test_end_of_input_leaves_cleanly() -> None:
+    result = demo("/im-friends leckie")
+    assert result.returncode == 0 and result.stderr == ""
+    assert "friend" in answers(result.stdout)["1:/im-friends leckie"]
