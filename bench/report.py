@@ -27,6 +27,7 @@ class Results:
     e2e: dict[int, list[Rep]] = field(default_factory=dict)
     e2e_calls: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     e2e_missing: int = 0
+    e2e_service: dict[int, list[float]] = field(default_factory=dict)
     clicks: list[ClickFigures] = field(default_factory=list)
     economy: list[Economy] = field(default_factory=list)
     rss_before: int = 0
@@ -49,7 +50,8 @@ class Results:
         self.ack.setdefault((target, conc), []).append(rep)
         self.ack_errors[(target, conc)] = self.ack_errors.get((target, conc), 0) + errors
 
-    def add_e2e(self, conc: int, rep: Rep | None, *, calls: int, commands: int, missing: int) -> None:
+    def add_e2e(self, conc: int, rep: Rep | None, *, calls: int, commands: int, missing: int,
+                service: float) -> None:
         """Record one repetition of an end-to-end phase.
 
         Args:
@@ -58,7 +60,9 @@ class Results:
             calls: Tencent calls made during the phase.
             commands: commands sent.
             missing: commands whose message never arrived.
+            service: mean seconds the emulator took per answer (latency + its own work).
         """
+        self.e2e_service.setdefault(conc, []).append(service)
         if rep is not None:
             self.e2e.setdefault(conc, []).append(rep)
         self.e2e_calls.setdefault(conc, []).append((calls, commands))
@@ -83,6 +87,18 @@ class Results:
         if not reps:
             return None
         return Figure(tuple(reps)).shifted(-self.latency * self.calls_per_command(conc))
+
+    def own_time(self, conc: int) -> Figure | None:
+        """End-to-end minus the emulator's whole answer time per call (timbot's own time, stricter).
+
+        Args:
+            conc: concurrency.
+        """
+        reps, service = self.e2e.get(conc), self.e2e_service.get(conc)
+        if not reps or not service:
+            return None
+        mean = sum(service) / len(service)
+        return Figure(tuple(reps)).shifted(-mean * self.calls_per_command(conc))
 
     def click_figure(self, cached: bool) -> Figure | None:
         """Click-to-message times of the Next clicks.
@@ -190,12 +206,14 @@ def render(r: Results, *, command: str, profile_name: str) -> str:
     lines += ["", f"Non-200 acks: {errs or 'none'}; timbot commands never answered: {r.unanswered}.",
               "", "## End-to-end: command -> message at response_url (timbot, `/im-group ID`, uncached)", "",
               "| concurrent | command -> message | Tencent calls per command "
-              "| overhead (minus calls x latency) |",
-              "|---|---|---|---|"]
+              "| overhead (minus calls x latency) | emulator answer time per call | minus that instead |",
+              "|---|---|---|---|---|---|"]
     for conc, reps in sorted(r.e2e.items()):
-        over = r.overhead(conc)
+        over, own = r.overhead(conc), r.own_time(conc)
+        service = r.e2e_service.get(conc, [0.0])
         lines.append(f"| {conc} | {describe(Figure(tuple(reps)))} | {r.calls_per_command(conc):.2f} | "
-                     f"{describe(over) if over else 'n/a'} |")
+                     f"{describe(over) if over else 'n/a'} | {ms(sum(service) / len(service))} | "
+                     f"{describe(own) if own else 'n/a'} |")
     lines += ["", f"Messages missing: {r.e2e_missing}. Under concurrency the figure includes timbot's "
               "pacing of get_group_info to Tencent's 200/s (50 calls take 250 ms to leave).", "",
               "## Next click -> replaced message (`/im-joined USER --limit 5`, then Next)", "",

@@ -176,7 +176,7 @@ async def measure(run: Run, profile: Profile, log: list[str]) -> Results:
                 cmds = [("/im-group", next(fresh_groups)) for _ in range(n)]
                 times, results, calls = await h.e2e(url["timbot"], h.commands(f"e2e-{conc}", cmds, n), conc)
                 res.add_e2e(conc, scenarios.rep_of(times), calls=len(calls.calls), commands=n,
-                            missing=n - len(times))
+                            missing=n - len(times), service=calls.mean_service)
                 res.rate_limited += calls.rate_limited
 
         say("next clicks ...")
@@ -220,7 +220,7 @@ async def measure(run: Run, profile: Profile, log: list[str]) -> Results:
         await asyncio.sleep(0.5)
         res.rss_after = rss_bytes(server.process.pid)
         res.memory_commands, res.memory_unanswered = len(results), len(results) - len(got)
-        res.rate_limited += (await h.calls_since(0)).rate_limited
+        res.rate_limited += (await h.calls_since((0, 0))).rate_limited
         return res
     finally:
         await h.aclose()

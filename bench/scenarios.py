@@ -22,6 +22,12 @@ class Calls:
     """Tencent calls the emulator answered in a window."""
 
     calls: list[dict[str, Any]] = field(default_factory=list)
+    service: list[float] = field(default_factory=list)  # emulator's answer times (latency + its own work)
+
+    @property
+    def mean_service(self) -> float:
+        """Mean seconds the emulator took per answer (0 when there was none)."""
+        return sum(self.service) / len(self.service) if self.service else 0.0
 
     def of(self, endpoint_part: str) -> list[dict[str, Any]]:
         """The calls whose endpoint contains ``endpoint_part``.
@@ -67,20 +73,23 @@ class Harness:
         """
         return [self.signer.command(*commands[i % len(commands)], rid=new_rid(prefix)) for i in range(n)]
 
-    async def mark(self) -> int:
-        """The emulator's call count now (pass it to ``calls_since``)."""
-        response = await self._http.get(f"{self._emulator}/_bench/calls", params={"since": 1 << 62})
-        total: int = response.json()["total"]
-        return total
+    async def mark(self) -> tuple[int, int]:
+        """The emulator's call and answer counts now (pass it to ``calls_since``)."""
+        response = await self._http.get(f"{self._emulator}/_bench/calls",
+                                        params={"since": 1 << 62, "served": 1 << 62})
+        got = response.json()
+        return int(got["total"]), int(got["served"])
 
-    async def calls_since(self, mark: int) -> Calls:
+    async def calls_since(self, mark: tuple[int, int]) -> Calls:
         """The Tencent calls answered after ``mark``.
 
         Args:
             mark: a value returned by ``mark()``.
         """
-        response = await self._http.get(f"{self._emulator}/_bench/calls", params={"since": mark})
-        return Calls(response.json()["calls"])
+        response = await self._http.get(f"{self._emulator}/_bench/calls",
+                                        params={"since": mark[0], "served": mark[1]})
+        got = response.json()
+        return Calls(got["calls"], got["service"])
 
     async def demo_ids(self) -> dict[str, list[str]]:
         """The group, live-room and user IDs the emulator's demo data holds (see ``bench.demo``)."""

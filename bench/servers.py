@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 BENCH_TEAM = "T0BENCH"
 
@@ -155,6 +155,8 @@ class EmulatorWithReadout:
 
         self.emulator = Emulator(seed=seed, latency=latency)
         self._inner: ASGIApp = self.emulator.asgi
+        #: seconds from request to the end of the answer, per request, in order of completion
+        self.service: list[float] = []
         self._readout = Starlette(
             routes=[Route("/_bench/calls", self._calls), Route("/_bench/data", self._data),
                     Route("/healthz", _healthz)]
@@ -164,13 +166,24 @@ class EmulatorWithReadout:
         path = scope.get("path", "") if scope["type"] == "http" else ""
         if path.startswith("/_bench/") or path == "/healthz":
             await self._readout(scope, receive, send)
-        else:
+        elif scope["type"] != "http":
             await self._inner(scope, receive, send)
+        else:  # time the whole answer: injected latency plus the emulator's own work
+            started = time.monotonic()
+
+            async def timed_send(message: Message) -> None:
+                await send(message)
+                if message["type"] == "http.response.body" and not message.get("more_body", False):
+                    self.service.append(time.monotonic() - started)
+
+            await self._inner(scope, receive, timed_send)
 
     async def _calls(self, request: Request) -> Response:
         since = int(request.query_params.get("since", "0"))
+        served = int(request.query_params.get("served", "0"))
         calls = self.emulator.calls[since:]
-        return JSONResponse({"total": len(self.emulator.calls), "calls": [_call_json(c) for c in calls]})
+        return JSONResponse({"total": len(self.emulator.calls), "calls": [_call_json(c) for c in calls],
+                             "served": len(self.service), "service": self.service[served:]})
 
     async def _data(self, request: Request) -> Response:
         from bench.demo import sample_ids
