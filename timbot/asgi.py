@@ -33,6 +33,18 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 REQUIRED = ("slack_signing_secret", "slack_bot_token", "tim_sdkappid", "tim_secret_key")
 
 
+def _ensure_logging() -> None:
+    """Make timbot's INFO lines (the audit line) visible under a bare uvicorn, which configures only its own
+    loggers; leave any logging set up by someone else alone."""
+    ours = logging.getLogger("timbot")
+    if logging.getLogger().handlers or ours.handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+    ours.addHandler(handler)
+    ours.setLevel(logging.INFO)
+
+
 class TimbotASGI:
     """Starlette routes plus a lifespan that opens the clients, then drains the work and closes them.
 
@@ -77,6 +89,7 @@ class TimbotASGI:
         Raises:
             ConfigError: a required setting is missing or malformed.
         """
+        _ensure_logging()
         settings = self._settings if self._settings is not None else load_settings()
         settings.require(*REQUIRED)
         async with contextlib.AsyncExitStack() as stack:

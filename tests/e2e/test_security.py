@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
 
 from tests.e2e.conftest import Stack
-from tests.slack.fakes import OTHER_TEAM, command_body, signed_headers
+from tests.slack.fakes import BOT_TOKEN, OTHER_TEAM, SIGNING_SECRET, command_body, signed_headers
 
 
 def _forged(stack: Stack, headers: dict[str, str], body: str) -> None:
@@ -70,3 +71,24 @@ def test_users_info_failure_fails_closed(fresh: Stack) -> None:
 def test_healthz(stack: Stack) -> None:
     answer = stack.http.get(f"{stack.app_url}/healthz")
     assert answer.status_code == 200 and answer.text == "ok"
+
+
+def test_audit_lines(fresh: Stack, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "timbot.audit")
+    fresh.slack.users["U0GUESTAUDIT"] = {"id": "U0GUESTAUDIT", "team_id": "T0HOME", "is_restricted": True}
+    refused = fresh.command("/im-groups", "Public", user="U0GUESTAUDIT", channel="C0AUDIT")
+    fresh.answer(refused)
+    served = fresh.command("/im-group", "@TGS#3GSW2YAIR", channel="C0AUDIT")
+    fresh.answer(served)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and len([r for r in caplog.records if "C0AUDIT" in r.getMessage()]) < 2:
+        time.sleep(0.05)
+    lines = [
+        r.getMessage() for r in caplog.records if r.name == "timbot.audit" and "C0AUDIT" in r.getMessage()
+    ]
+    assert len(lines) == 2
+    assert "user=U0GUESTAUDIT team=T0HOME" in lines[0] and "outcome=refused:guest" in lines[0]
+    assert (
+        "/im-group '@TGS#3GSW2YAIR'" in lines[1] and "outcome=ok" in lines[1] and "delivered=yes" in lines[1]
+    )
+    assert all("hooks" not in line and SIGNING_SECRET not in line and BOT_TOKEN not in line for line in lines)
