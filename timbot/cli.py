@@ -193,3 +193,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `timbot run ... | head`: the reader left; say nothing more
+        sys.stderr.close()
+        return 1

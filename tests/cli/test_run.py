@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -162,3 +164,18 @@ def test_malformed_variable_is_named_without_its_value(monkeypatch: pytest.Monke
     assert main(["serve"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("timbot: PORT: ") and "http-port-9" not in err
+
+
+def test_help_is_light_and_lists_every_subcommand() -> None:
+    code = (
+        "import sys, timbot.cli as c\n"
+        "c.build_parser().format_help()\n"
+        "heavy = [m for m in ('httpx', 'slack_sdk', 'slack_bolt', 'uvicorn', 'prompt_toolkit', 'pydantic')"
+        " if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    result = subprocess.run([sys.executable, "-m", "timbot", "--help"], capture_output=True, text=True,
+                            check=True)
+    for name in ("serve", "socket", "demo", "run", "check", "emulator"):
+        assert f"    {name} " in result.stdout

@@ -107,7 +107,8 @@ def exit_code(exc: TimbotError) -> int:
 
 
 def _width(stream: TextIO) -> int:
-    return shutil.get_terminal_size((80, 24)).columns if use_color(stream) else 80
+    isatty = getattr(stream, "isatty", None)
+    return shutil.get_terminal_size((80, 24)).columns if isatty and isatty() else 80
 
 
 def print_message(message: Mapping[str, Any], *, stream: TextIO | None = None) -> None:

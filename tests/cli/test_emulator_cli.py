@@ -1,0 +1,68 @@
+"""`timbot emulator --port N`: serves the emulator with the chosen app, key and seed; `timbot run` uses it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.cli.conftest import closed_port
+from timbot.cli import main
+
+APP, KEY = "1400000777", "staging-emulator-key-0123456789"
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[int, str]]:
+    port = closed_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "timbot", "emulator", "--port", str(port), "--seed", "3", "--sdkappid", APP,
+         "--key", KEY, "--latency", "50"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("TIM_", "SLACK_"))},
+    )
+    try:
+        assert proc.stdout is not None
+        banner = "".join(proc.stdout.readline() for _ in range(5))
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                assert time.monotonic() < deadline, "the emulator did not start listening"
+                time.sleep(0.05)
+        yield port, banner
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_emulator_serves_the_app_it_prints(served: tuple[int, str], monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    port, banner = served
+    assert f"TIM_BASE_URL=http://127.0.0.1:{port}" in banner
+    assert f"TIM_SDKAPPID={APP}" in banner and f"TIM_SECRET_KEY={KEY}" in banner and "seed 3" in banner
+    monkeypatch.setenv("TIM_BASE_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("TIM_SDKAPPID", APP)
+    monkeypatch.setenv("TIM_SECRET_KEY", KEY)
+    started = time.monotonic()
+    assert main(["run", "/im-groups --limit 2"]) == 0
+    assert time.monotonic() - started >= 0.05  # --latency is in milliseconds
+    assert "page 1" in capsys.readouterr().out
+    monkeypatch.setenv("TIM_SDKAPPID", "1400000000")  # the default demo app is not hosted by this one
+    assert main(["run", "/im-groups --limit 2"]) == 1
+    assert "70020" in capsys.readouterr().err
+
+
+def test_emulator_needs_a_port(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["emulator"])
+    assert exit_info.value.code == 2
+    assert "--port" in capsys.readouterr().err
