@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from timbot.tim.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
+from timbot.tim.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, DemoData, Emulator
 from timbot.tim.usersig import sign
 
 APPID_LIST = "group_open_http_svc/get_appid_group_list"
@@ -34,16 +35,27 @@ def admin_query(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in query.items() if v is not None}
 
 
+@functools.cache
+def demo_data() -> DemoData:
+    """The seed-0 demo data, generated once for the whole run (emulators only read it)."""
+    return DemoData(seed=0)
+
+
+def fresh_emulator(**options: Any) -> Emulator:
+    """A new emulator (own faults, calls and rate limits) serving the shared seed-0 data."""
+    return Emulator(data=demo_data(), **options)
+
+
 @pytest.fixture(scope="module")
 def shared_emulator() -> Emulator:
-    """One emulator per module for read-only tests (its data is the expensive part)."""
-    return Emulator(enforce_rate_limits=False)
+    """One emulator per module for read-only tests."""
+    return fresh_emulator(enforce_rate_limits=False)
 
 
 @pytest.fixture
 def emulator() -> Emulator:
     """A fresh emulator without rate limits."""
-    return Emulator(enforce_rate_limits=False)
+    return fresh_emulator(enforce_rate_limits=False)
 
 
 async def _client(emulator: Emulator) -> AsyncIterator[httpx.AsyncClient]:

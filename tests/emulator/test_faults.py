@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from tests.emulator.conftest import APPID_LIST, FRIEND_LISTS, GROUP_INFO, Call, admin_query
+from tests.emulator.conftest import APPID_LIST, FRIEND_LISTS, GROUP_INFO, Call, admin_query, fresh_emulator
 from timbot.tim.emulator import Emulator
 
 
@@ -73,7 +73,7 @@ async def test_delay_and_latency_do_not_block_the_loop(call: Call, emulator: Emu
 
 
 async def test_latency_applies_to_every_call() -> None:
-    emulator = Emulator(enforce_rate_limits=False, latency=0.2)
+    emulator = fresh_emulator(enforce_rate_limits=False, latency=0.2)
     async with httpx.AsyncClient(transport=emulator.transport(), base_url="http://tim") as client:
         started = time.monotonic()
         response = await client.post(f"/v4/{APPID_LIST}", params=admin_query(), json={})

@@ -5,7 +5,15 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.emulator.conftest import APPID_LIST, FRIEND_LISTS, GROUP_INFO, JOINED, MEMBERS, make_call
+from tests.emulator.conftest import (
+    APPID_LIST,
+    FRIEND_LISTS,
+    GROUP_INFO,
+    JOINED,
+    MEMBERS,
+    fresh_emulator,
+    make_call,
+)
 from timbot.tim.emulator import Emulator
 from timbot.tim.emulator.limits import RateLimits
 
@@ -20,7 +28,7 @@ class FakeClock:
 
 @pytest.fixture
 def limited() -> tuple[Emulator, FakeClock]:
-    emulator = Emulator()
+    emulator = fresh_emulator()
     clock = FakeClock()
     emulator.limits = RateLimits(clock=clock)
     return emulator, clock
@@ -65,12 +73,12 @@ async def test_others_two_hundred_per_sliding_second(
 
 
 async def test_real_clock_default_and_switch_off() -> None:
-    emulator = Emulator()
+    emulator = fresh_emulator()
     async with httpx.AsyncClient(transport=emulator.transport(), base_url="http://tim") as client:
         call = make_call(client)
         codes = [(await call(APPID_LIST, {}))["ErrorCode"] for _ in range(3)]
     assert codes == [0, 60007, 60007]
-    relaxed = Emulator(enforce_rate_limits=False)
+    relaxed = fresh_emulator(enforce_rate_limits=False)
     async with httpx.AsyncClient(transport=relaxed.transport(), base_url="http://tim") as client:
         call = make_call(client)
         assert [(await call(APPID_LIST, {}))["ErrorCode"] for _ in range(3)] == [0, 0, 0]

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.emulator.conftest import MEMBERS, Call, make_call
+from tests.emulator.conftest import MEMBERS, Call, fresh_emulator, make_call
 from timbot.tim.emulator import Emulator
 
 
@@ -42,7 +42,7 @@ async def test_walk_of_the_big_live_room_returns_the_1000_most_recent(
 
 @pytest.mark.parametrize("page_size", [250, 37])
 async def test_page_size_is_a_parameter(page_size: int) -> None:
-    emulator = Emulator(enforce_rate_limits=False, page_size=page_size)
+    emulator = fresh_emulator(enforce_rate_limits=False, page_size=page_size)
     async with httpx.AsyncClient(transport=emulator.transport(), base_url="http://tim") as client:
         room = next(g for g in emulator.data.groups if g.type == "AVChatRoom" and 300 < g.online < 900)
         members, pages = await _walk(make_call(client), room.group_id)

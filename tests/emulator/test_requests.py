@@ -137,3 +137,13 @@ async def test_every_request_is_recorded(call: Call, emulator: Emulator) -> None
     assert (first.endpoint, first.body, first.code, first.status) == (APPID_LIST, {"Limit": 5}, 0, 200)
     assert (second.endpoint, second.code) == (GROUP_INFO, 70002)
     assert first.at <= second.at
+
+
+async def test_records_keep_the_usersig_out_of_their_repr(call: Call, emulator: Emulator) -> None:
+    sig = _sig()
+    await call(APPID_LIST, {}, usersig=sig, random=77)
+    (record,) = emulator.calls
+    assert record.usersig == sig and "usersig" not in record.query
+    assert record.query["random"] == "77" and record.query["identifier"] == DEMO_ADMIN
+    assert sig not in repr(record) and sig not in repr(emulator.calls)
+    assert DEMO_KEY not in repr(emulator)

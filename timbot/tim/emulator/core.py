@@ -6,7 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -47,6 +47,8 @@ class CallRecord:
 
     ``code`` is the ``ErrorCode`` answered, or ``None`` when the answer was no envelope (a scripted
     HTTP error or non-JSON body); ``body`` is the parsed JSON body, or ``None`` if it did not parse.
+    ``query`` holds the query parameters except ``usersig``, which is kept apart and out of ``repr``
+    so that printing a record never prints a credential.
     """
 
     endpoint: str
@@ -55,6 +57,7 @@ class CallRecord:
     code: int | None
     status: int
     query: Mapping[str, str]
+    usersig: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,7 @@ class Emulator:
         latency: seconds every call waits before it is answered.
         page_size: ``get_members`` page size (Tencent's pages say 500 or 250).
         enforce_rate_limits: answer 60007 over 1/s (``get_appid_group_list``) and 200/s (the others).
+        data: already generated demo data to serve (tests share one); ``seed`` is ignored then.
     """
 
     def __init__(
@@ -106,6 +110,7 @@ class Emulator:
         latency: float = 0.0,
         page_size: int = 500,
         enforce_rate_limits: bool = True,
+        data: DemoData | None = None,
     ) -> None:
         self.sdkappid = sdkappid
         self._key = key
@@ -113,7 +118,7 @@ class Emulator:
         self.latency = latency
         self.page_size = page_size
         self.enforce_rate_limits = enforce_rate_limits
-        self.data = DemoData(seed=seed, sdkappid=sdkappid)
+        self.data = DemoData(seed=seed, sdkappid=sdkappid) if data is None else data
         self.faults = Faults()
         self.limits = RateLimits()
         self.calls: list[CallRecord] = []
@@ -184,8 +189,17 @@ class Emulator:
     def _record(
         self, endpoint: str, at: float, body: Any, query: Mapping[str, str], code: int | None, reply: Reply
     ) -> Reply:
+        public = {k: v for k, v in query.items() if k != "usersig"}
         self.calls.append(
-            CallRecord(endpoint=endpoint, at=at, body=body, code=code, status=reply.status, query=dict(query))
+            CallRecord(
+                endpoint=endpoint,
+                at=at,
+                body=body,
+                code=code,
+                status=reply.status,
+                query=public,
+                usersig=query.get("usersig", ""),
+            )
         )
         return reply
 
