@@ -33,7 +33,7 @@ _TIM_HINTS: dict[int, str] = {
     70020: _REGION_HINT,
     60004: _KEY_HINT,
     60005: _KEY_HINT,
-    70001: _KEY_HINT,
+    70001: "a UserSig signed just now was seen as expired: check this machine's clock, then TIM_SECRET_KEY",
     70003: _KEY_HINT,
     70005: _KEY_HINT,
     70009: _KEY_HINT,

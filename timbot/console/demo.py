@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from timbot.tim.client import TimClient
     from timbot.tim.emulator import Emulator
 
-__all__ = ["DemoConsole", "banner", "run_demo"]
+__all__ = ["PROMPT", "DemoConsole", "banner", "demo_main", "help_text", "run_demo"]
 
 PROMPT = "timbot> "
 _NEXT = {"n", "next"}

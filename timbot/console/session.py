@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from timbot.console.mrkdwn import Style, use_color
 from timbot.console.terminal import Button, buttons, render_message
-from timbot.errors import AccessDenied, ConfigError, ExpiredError, TimbotError, TimError, UsageError
+from timbot.errors import ConfigError, ExpiredError, TimbotError, UsageError
 
 if TYPE_CHECKING:
     from timbot.render import Message
@@ -94,16 +94,12 @@ def find_button(message: Mapping[str, Any], key: str) -> Button | None:
 
 
 def exit_code(exc: TimbotError) -> int:
-    """The exit status of a failed command: 2 for usage and configuration, 1 for Tencent and access.
+    """The exit status of a failed command: 2 for usage and configuration, 1 for Tencent (and the rest).
 
     Args:
         exc: the error the command ended with.
     """
-    if isinstance(exc, UsageError | ExpiredError | ConfigError):
-        return 2
-    if isinstance(exc, TimError | AccessDenied):
-        return 1
-    return 1
+    return 2 if isinstance(exc, UsageError | ExpiredError | ConfigError) else 1
 
 
 def _width(stream: TextIO) -> int:
