@@ -17,6 +17,12 @@ def gaps(times: list[float]) -> list[float]:
     return [b - a for a, b in itertools.pairwise(times)]
 
 
+def assert_spaced(times: list[float], interval: float) -> None:
+    """Sends spaced ``interval`` apart on average; one send may lag its pacer slot by a little."""
+    assert times[-1] - times[0] >= (len(times) - 1) * interval - 0.01
+    assert min(gaps(times)) >= interval / 2
+
+
 async def test_pacer_lets_concurrent_callers_through_in_order_and_spaced() -> None:
     pacer = Pacer(rate_per_second=50)  # 20 ms apart
     order: list[int] = []
@@ -29,8 +35,7 @@ async def test_pacer_lets_concurrent_callers_through_in_order_and_spaced() -> No
 
     await asyncio.gather(*(caller(i) for i in range(10)))
     assert order == list(range(10))  # first come, first served
-    assert min(gaps(passed)) >= 0.02 - 0.002
-    assert passed[-1] - passed[0] >= 9 * 0.02 - 0.002
+    assert min(gaps(passed)) >= 0.02  # measured where the pacer lets callers through: exact
 
 
 async def test_cancelled_waiter_does_not_break_the_pace_for_the_others() -> None:
@@ -46,7 +51,7 @@ async def test_cancelled_waiter_does_not_break_the_pace_for_the_others() -> None
     tasks[2].cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     assert len(passed) == 5
-    assert min(gaps(passed)) >= 0.02 - 0.002
+    assert min(gaps(passed)) >= 0.02
 
 
 def test_pacer_rejects_nonsense() -> None:
@@ -62,7 +67,7 @@ async def test_ten_concurrent_group_list_callers_reach_tencent_spaced_and_in_ord
     async with make_client(recorder, list_rate=20.0, cache_ttl=0) as client:
         await asyncio.gather(*(client.get_appid_group_list(limit=10, next=i + 1) for i in range(10)))
     assert len(recorder.times) == 10
-    assert min(gaps(recorder.times)) >= 0.05 - 0.002
+    assert_spaced(recorder.times, 0.05)
     assert [b["Next"] for b in recorder.bodies] == list(range(1, 11))
 
 
@@ -77,10 +82,10 @@ async def test_group_list_is_one_per_second_for_real() -> None:
 
 
 async def test_other_apis_are_paced_separately_at_their_own_rate() -> None:
-    recorder = Recorder(handler=lambda request, body: ok(MemberList=[], NextTimestamp=0))
-    async with make_client(recorder, list_rate=1.0, other_rate=100.0, cache_ttl=0) as client:
-        started = time.monotonic()
+    recorder = Recorder(handler=lambda request, body: ok(MemberList=[], NextTimestamp=0, GroupIdList=[]))
+    async with make_client(recorder, list_rate=1.0, other_rate=20.0, cache_ttl=0) as client:
+        await client.get_appid_group_list()  # takes the 1/s slot: the others must not wait for it
         await asyncio.gather(*(client.get_members(group_id=f"@TGS#{i}") for i in range(10)))
-        elapsed = time.monotonic() - started
-    assert min(gaps(recorder.times)) >= 0.01 - 0.002
-    assert elapsed < 1.0  # not held to the 1/s of get_appid_group_list
+    members = recorder.times[1:]
+    assert_spaced(members, 0.05)
+    assert members[-1] - recorder.times[0] < 3.0  # at 1/s the ten would need 10 s

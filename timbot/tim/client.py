@@ -93,7 +93,7 @@ class TimClient:
             headers={"Accept": "application/json"},
         )
         pacers = {e: Pacer(rate_per_second=other_rate) for e in (JOINED_GROUP_LIST, GROUP_INFO, AV_MEMBERS)}
-        pacers[APPID_GROUP_LIST] = Pacer(rate_per_second=list_rate, margin=min(0.02, 0.1 / list_rate))
+        pacers[APPID_GROUP_LIST] = Pacer(rate_per_second=list_rate, margin=min(0.05, 0.1 / list_rate))
         self.region_hint = f"requests go to {httpx.URL(base_url).host or base_url}"
         self._path = CallPath(
             http=http,
@@ -256,8 +256,11 @@ class TimClient:
             AppDefinedDataFilter_GroupMember=app_defined_data_filter_group_member,
         )
         batches = [ids[i : i + GROUP_INFO_BATCH] for i in range(0, len(ids), GROUP_INFO_BATCH)]
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(self._group_info_batch(batch, filters)) for batch in batches]
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(self._group_info_batch(batch, filters)) for batch in batches]
+        except ExceptionGroup as failed:  # callers expect a TimError, not a group of them
+            raise failed.exceptions[0] from None
         found: dict[str, GroupInfo] = {}
         for task in tasks:
             found.update(task.result())

@@ -13,15 +13,16 @@ __all__ = ["Pacer"]
 class Pacer:
     """Let callers through one at a time, at least ``1 / rate_per_second + margin`` seconds apart.
 
-    Each caller takes the next free time slot the moment it asks (so the order is first come, first
-    served) and then sleeps until that slot; waiting costs no thread and no lock. A caller that is
-    cancelled while waiting leaves its slot unused, which only ever makes the pace slower.
+    Callers queue on an ``asyncio.Lock`` (first come, first served); the one at the head sleeps until
+    ``interval`` after the previous caller was actually let through, so a late wake-up of the event
+    loop can only slow the pace, never bunch two calls together. Waiting costs no thread; a caller
+    cancelled while queued simply leaves the queue.
 
     Use ``await pacer.wait()`` right before the call, or ``async with pacer:``.
 
     Args:
         rate_per_second: the most calls let through in any second.
-        margin: extra seconds added to every interval (absorbs clock and network jitter).
+        margin: extra seconds added to every interval (absorbs jitter between here and the server).
         clock: monotonic time source, injectable for tests.
         sleep: coroutine used to wait, injectable for tests.
     """
@@ -42,20 +43,20 @@ class Pacer:
         self.interval = 1.0 / rate_per_second + margin
         self._clock = clock
         self._sleep = sleep
-        self._next_slot = float("-inf")
+        self._lock = asyncio.Lock()
+        self._last = float("-inf")
 
     def __repr__(self) -> str:
         return f"Pacer(rate_per_second={self.rate_per_second}, interval={self.interval:.4f})"
 
     async def wait(self) -> float:
         """Wait for this caller's turn; returns the seconds waited."""
-        now = self._clock()
-        slot = max(now, self._next_slot)
-        self._next_slot = slot + self.interval
-        delay = slot - now
-        if delay > 0:
-            await self._sleep(delay)
-        return delay
+        started = self._clock()
+        async with self._lock:
+            while (delay := self._last + self.interval - self._clock()) > 0:
+                await self._sleep(delay)
+            self._last = self._clock()
+        return self._last - started
 
     async def __aenter__(self) -> Pacer:
         await self.wait()
