@@ -37,7 +37,9 @@ class Faults:
     """The fault script of one emulator. Each method adds a fault for the next ``times`` calls.
 
     ``endpoint`` limits a fault to one API (``"get_group_info"`` or ``"sns/group_get"``); ``times=None``
-    makes it permanent. Delays add up; of the other faults the oldest matching one wins.
+    makes it permanent. Delays add up; of the other faults the oldest matching one wins. A fault
+    replaces the answer before any request check, and a faulted call does not count against the
+    rate limits.
     """
 
     def __init__(self) -> None:
