@@ -67,7 +67,8 @@ class Authoriser:
         settings: for ``allowed_users``, ``allowed_channels`` and ``timbot_allow_guests``.
         cache_ttl: seconds a ``users.info`` answer is trusted.
         cache_size: how many users are remembered.
-        lookup_timeout: the most a ``users.info`` call may take (the ack must leave within 3 s).
+        lookup_timeout: the most a ``users.info`` call may take (it runs before the ack, which must leave
+            within 3 s even after a cold ``auth.test``).
     """
 
     def __init__(
@@ -76,7 +77,7 @@ class Authoriser:
         settings: Settings,
         cache_ttl: float = 300.0,
         cache_size: int = 10_000,
-        lookup_timeout: float = 2.0,
+        lookup_timeout: float = 1.2,
     ) -> None:
         self._allowed_users = settings.allowed_users
         self._allowed_channels = settings.allowed_channels
