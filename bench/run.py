@@ -20,7 +20,7 @@ from bench.report import Results, render, write
 from bench.scenarios import Harness
 from bench.stats import Rep
 
-TARGETS = ("floor", "bolt", "timbot")
+TARGETS = ("floor", "bolt", "bolt-pbr", "timbot")
 PAGES = ("", "Public", "Private", "ChatRoom", "Community")
 
 
@@ -37,6 +37,7 @@ class Profile:
     burst: int
     memory: int
     fresh: bool = True  # a fresh timbot process for the economy and memory phases
+    isolated: int = 50  # timbot commands acked with no answer of an earlier one in progress
     warmup: int = 100
 
 
@@ -46,7 +47,7 @@ PROFILES = {
     "quick": Profile(reps=3, ack={1: 50, 50: 150, 200: 300}, e2e={1: 10, 50: 50}, clicks=3, economy_reps=1,
                      pages=5, burst=20, memory=1000),
     "smoke": Profile(reps=1, ack={1: 3, 4: 8}, e2e={1: 2, 4: 4}, clicks=1, economy_reps=1, pages=2, burst=4,
-                     memory=20, fresh=False, warmup=4),
+                     memory=20, fresh=False, warmup=4, isolated=2),
 }
 
 
@@ -107,7 +108,7 @@ def start(rundir: Path, latency: float, seed: int, *, profile: Path | None = Non
     fleet = Fleet(rundir)
     secret = secrets.token_hex(16)
     env = {"BENCH_SIGNING_SECRET": secret}
-    ports = {name: free_port() for name in ("emulator", "slack", "floor", "bolt")}
+    ports = {name: free_port() for name in ("emulator", "slack", "floor", "bolt", "bolt-pbr")}
 
     def helper(kind: str, *extra: str) -> Server:
         return fleet.launch(kind, ["-m", "bench.servers", kind, "--port", str(ports[kind]), *extra],
@@ -118,11 +119,12 @@ def start(rundir: Path, latency: float, seed: int, *, profile: Path | None = Non
         slack = helper("slack")
         run = Run(fleet=fleet, secret=secret, latency=latency, slack=slack, emulator=emulator)
         floor = helper("floor")
-        bolt = helper("bolt", "--api-url", f"http://127.0.0.1:{ports['slack']}/api/")
+        api = f"http://127.0.0.1:{ports['slack']}/api/"
+        bolt, pbr = helper("bolt", "--api-url", api), helper("bolt-pbr", "--api-url", api)
         timbot = run.launch_timbot("timbot", profile=profile)
-        for server in (emulator, slack, floor, bolt, timbot):
+        for server in (emulator, slack, floor, bolt, pbr, timbot):
             fleet.ready(server)
-        run.targets = {"floor": floor, "bolt": bolt, "timbot": timbot}
+        run.targets = {"floor": floor, "bolt": bolt, "bolt-pbr": pbr, "timbot": timbot}
         return run
     except BaseException:
         fleet.stop()
@@ -166,6 +168,12 @@ async def measure(run: Run, profile: Profile, log: list[str]) -> Results:
                     if name == "timbot":
                         got = await h.arrivals([r.rid for r in results], wait=60)
                         res.unanswered += len(results) - len(got)
+            isolated = []  # one command at a time, the next only after the previous answer arrived
+            for request in h.commands("ack-isolated", ack_cmds, profile.isolated):
+                [result] = await h.ack_phase(url["timbot"], [request], 1)
+                await h.arrivals([request.rid], wait=10)
+                isolated.append(result.ack)
+            res.isolated.append(Rep.of(isolated))
             say(f"  rep {rep + 1}: " + ", ".join(f"{t}@{c}={res.ack[(t, c)][-1].p50 * 1000:.2f}ms"
                                                  for c in profile.ack for t in TARGETS))
 

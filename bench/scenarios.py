@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 import httpx
 
-from bench.load import Result, Signed, Signer, burst, closed_loop, new_rid, session
+from bench.load import Result, Signed, Signer, burst, closed_loop, new_rid, send, session
 from bench.stats import Rep
 
 Command = tuple[str, str]
@@ -56,7 +57,7 @@ class Harness:
         self.signer = signer
         self._slack = slack_url
         self._emulator = emulator_url
-        self._http = httpx.AsyncClient(timeout=30.0)
+        self._http = httpx.AsyncClient(timeout=30.0, limits=httpx.Limits(max_connections=None))
         self._calls_seen = 0
 
     async def aclose(self) -> None:
@@ -144,19 +145,35 @@ class Harness:
 
     async def e2e(self, url: str, requests: Sequence[Signed], concurrency: int,
                   wait: float = 30.0) -> tuple[list[float], list[Result], Calls]:
-        """Command-to-message times (seconds) and the Tencent calls they made.
+        """Command-to-message times (seconds) with ``concurrency`` commands in progress end to end.
+
+        A worker sends a command and sends its next one only when the message of the first has arrived.
 
         Args:
             url: timbot's /slack/events URL.
             requests: signed commands.
-            concurrency: requests in flight.
-            wait: seconds to wait for the messages.
+            concurrency: commands in progress (acked or not, answered not yet).
+            wait: seconds to wait for each message.
         """
         mark = await self.mark()
-        results = await self.ack_phase(url, requests, concurrency)
-        arrived = await self.arrivals([r.rid for r in results], wait=wait)
+        queue = iter(requests)
+        results: list[Result] = []
+        times: list[float] = []
+
+        async def worker(client: aiohttp.ClientSession) -> None:
+            for request in queue:
+                result = await send(client, url, request)
+                results.append(result)
+                response = await self._http.get(f"{self._slack}/_bench/wait/{request.rid}",
+                                                params={"timeout": wait}, timeout=wait + 5)
+                arrived = response.json()
+                if arrived is not None:
+                    times.append(arrived - result.sent)
+
+        async with session(concurrency) as client:
+            await asyncio.gather(*(worker(client) for _ in range(min(concurrency, len(requests)))))
         calls = await self.calls_since(mark)
-        return [arrived[r.rid] - r.sent for r in results if r.rid in arrived], results, calls
+        return times, results, calls
 
 
 def next_value(message: dict[str, Any] | None) -> str | None:

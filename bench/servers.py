@@ -7,6 +7,7 @@ Every server answers ``GET /healthz`` so the runner knows it is up. All run unde
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import re
@@ -49,19 +50,21 @@ def floor_app(secret: str) -> Starlette:
     return Starlette(routes=[Route("/slack/events", events, methods=["POST"]), Route("/healthz", _healthz)])
 
 
-def bolt_app(secret: str, api_url: str) -> Starlette:
-    """Bare Bolt ``AsyncApp`` in its default mode (``process_before_response=False``): commands only ack.
+def bolt_app(secret: str, api_url: str, *, before_response: bool = False) -> Starlette:
+    """Bare Bolt ``AsyncApp`` whose listeners only ack: by default in Bolt's default mode.
 
     Args:
         secret: the signing secret.
         api_url: the fake Slack Web API (for the ``auth.test`` Bolt makes on the first request).
+        before_response: ``process_before_response=True`` (timbot's mode: the ack runs in the request).
     """
     from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
     from slack_bolt.async_app import AsyncAck, AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
 
     token = "xoxb-bench"
-    app = AsyncApp(signing_secret=secret, token=token, client=AsyncWebClient(token=token, base_url=api_url))
+    app = AsyncApp(signing_secret=secret, token=token, client=AsyncWebClient(token=token, base_url=api_url),
+                   process_before_response=before_response)
 
     async def ack_only(ack: AsyncAck) -> None:
         await ack()
@@ -88,6 +91,7 @@ class FakeSlack:
         self.arrivals: dict[str, list[float]] = {}
         self.bodies: dict[str, Any] = {}
         self.api_calls: dict[str, int] = {}
+        self._events: dict[str, asyncio.Event] = {}
 
     def app(self) -> Starlette:
         """The Starlette app serving the fake API, the hooks and the ``/_bench`` read-out."""
@@ -98,6 +102,7 @@ class FakeSlack:
                 Route("/hooks/{rid}", self._hook, methods=["POST"]),
                 Route("/_bench/arrivals", self._arrivals, methods=["POST"]),
                 Route("/_bench/body/{rid}", self._body),
+                Route("/_bench/wait/{rid}", self._wait),
                 Route("/_bench/stats", self._stats),
             ]
         )
@@ -129,7 +134,18 @@ class FakeSlack:
         rid = request.path_params["rid"]
         self.arrivals.setdefault(rid, []).append(now)
         self.bodies[rid] = json.loads(await request.body())
+        self._events.setdefault(rid, asyncio.Event()).set()
         return PlainTextResponse("ok")
+
+    async def _wait(self, request: Request) -> Response:
+        """Answer once rid's first message has arrived (or after ``timeout`` s), with its arrival time."""
+        rid = request.path_params["rid"]
+        event = self._events.setdefault(rid, asyncio.Event())
+        try:
+            await asyncio.wait_for(event.wait(), float(request.query_params.get("timeout", "10")))
+        except TimeoutError:
+            return JSONResponse(None)
+        return JSONResponse(self.arrivals[rid][0])
 
     async def _arrivals(self, request: Request) -> Response:
         wanted = await request.json()
@@ -202,7 +218,7 @@ def main(argv: list[str] | None = None) -> None:
         argv: command-line arguments (``KIND --port N [--api-url U] [--seed S] [--latency L]``).
     """
     parser = argparse.ArgumentParser(prog="python -m bench.servers")
-    parser.add_argument("kind", choices=["floor", "bolt", "slack", "emulator"])
+    parser.add_argument("kind", choices=["floor", "bolt", "bolt-pbr", "slack", "emulator"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--api-url", default="")
     parser.add_argument("--seed", type=int, default=0)
@@ -212,8 +228,8 @@ def main(argv: list[str] | None = None) -> None:
     app: ASGIApp
     if args.kind == "floor":
         app = floor_app(secret)
-    elif args.kind == "bolt":
-        app = bolt_app(secret, args.api_url)
+    elif args.kind in ("bolt", "bolt-pbr"):
+        app = bolt_app(secret, args.api_url, before_response=args.kind == "bolt-pbr")
     elif args.kind == "slack":
         app = FakeSlack().app()
     else:
