@@ -31,7 +31,7 @@ RECEIVED_KEY = "timbot_received"
 _INCOMING_KEY = "timbot_incoming"
 #: Seconds a Slack Web API call may take. On a cold start both Bolt's ``auth.test`` and our ``users.info``
 #: run before the ack, so two of these must fit in Slack's 3 s with room to spare.
-SLACK_API_TIMEOUT = 1.2
+SLACK_API_TIMEOUT = 1
 
 
 def _is_ours(body: dict[str, Any]) -> bool:

@@ -97,7 +97,9 @@ class _GroupBase(_Model):
     max_member_num: int | None = Field(default=None, alias="MaxMemberNum")
     apply_join_option: str = Field(default="", alias="ApplyJoinOption")
     invite_join_option: str = Field(default="", alias="InviteJoinOption")
-    mute_all_member: str = Field(default="", validation_alias=AliasChoices("MuteAllMember", "ShutUpAllMember"))
+    mute_all_member: str = Field(
+        default="", validation_alias=AliasChoices("MuteAllMember", "ShutUpAllMember")
+    )
     support_topic: int = Field(default=0, alias="SupportTopic")
     gross_topic_next_msg_seq: int = Field(default=0, alias="GrossTopicNextMsgSeq")
     app_defined_data: list[KeyValue] = Field(default_factory=list, alias="AppDefinedData")

@@ -1,0 +1,199 @@
+"""Every command in README.md is run here; every example output shown there is regenerated and compared."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+BIN = Path(sys.executable).parent
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
+
+
+def _blocks(lang: str) -> list[str]:
+    return [body for kind, body in FENCE.findall(README) if kind == lang]
+
+
+def _console_examples() -> list[tuple[str, str]]:
+    """(command, expected output) for each ``$`` line of the console blocks; output may be empty."""
+    examples = []
+    for body in _blocks("console"):
+        lines = body.splitlines(keepends=True)
+        assert lines[0].startswith("$ "), "a console block starts with the command"
+        assert sum(line.startswith("$ ") for line in lines) == 1, "one command per console block"
+        examples.append((lines[0][2:].strip(), "".join(lines[1:])))
+    return examples
+
+
+def _sh_commands() -> list[str]:
+    return [line for body in _blocks("sh") for line in body.splitlines() if line and not line.startswith("#")]
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TIM_", "TIMBOT_"))}
+    env.update(TZ="UTC", NO_COLOR="1", PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}", **extra)
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _timbot(
+    args: list[str], *, env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "timbot", *args],
+        input=stdin, capture_output=True, text=True, env=env, timeout=60, cwd=ROOT, check=False,
+    )
+
+
+def test_readme_opens_with_the_demo_and_the_test_command() -> None:
+    first, second = _sh_commands()[:2]
+    assert first == "python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/timbot demo"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert second in ci, ".ci/run runs exactly the README's test command"
+    assert README.index(first) < 200, "the two commands are the README's first lines"
+
+
+def test_the_demo_command_answers_im_groups() -> None:
+    done = _timbot(["demo"], env=_env(), stdin="/im-groups --limit 3\nquit\n")
+    assert done.returncode == 0, done.stderr
+    assert "generated demo data" in done.stdout
+    assert re.search(r"[\d,]+ groups\s+·\s+page 1 of", done.stdout)
+    assert "[n] Next" in done.stdout
+
+
+@pytest.mark.parametrize(("command", "expected"), _console_examples(), ids=lambda v: str(v)[:60])
+def test_console_examples_print_what_the_readme_shows(command: str, expected: str) -> None:
+    argv = shlex.split(command)
+    assert argv[0] == "timbot" and argv[1] == "run", "console examples are timbot run commands"
+    done = _timbot(argv[1:], env=_env())
+    assert done.returncode == 0, done.stderr
+    if "--json" in argv:
+        import json
+
+        message = json.loads(done.stdout)
+        assert message["text"] and message["blocks"]
+    if expected:
+        assert done.stdout == expected
+    else:
+        assert done.stdout.strip()
+
+
+@pytest.fixture
+def emulator_url() -> Iterator[tuple[str, int]]:
+    """The README's ``timbot emulator --port 8080 --seed 7`` line, on a free port instead of 8080."""
+    line = next(c for c in _sh_commands() if c.startswith("timbot emulator"))
+    port = _free_port()
+    argv = shlex.split(line.replace("8080", str(port)))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "timbot", *argv[1:]], env=_env(), cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                httpx.post(f"http://127.0.0.1:{port}/v4/sns/group_get", content=b"{}", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield line, port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_the_staging_lines_check_the_emulator(emulator_url: tuple[str, int]) -> None:
+    _, port = emulator_url
+    check = next(c for c in _sh_commands() if c.endswith("timbot check"))
+    assignments, _, tail = check.rpartition(" timbot ")
+    env = dict(item.split("=", 1) for item in assignments.split())
+    env["TIM_SECRET_KEY"] = DEMO_KEY  # the README's "..." is the key the emulator prints
+    env["TIM_BASE_URL"] = env["TIM_BASE_URL"].replace("8080", str(port))
+    assert env["TIM_SDKAPPID"] == str(DEMO_SDKAPPID)
+    done = _timbot(tail.split(), env=_env(**env, SLACK_API_URL="http://127.0.0.1:9/"))
+    assert re.search(r"(✔|\[ok\]) Tencent", done.stdout), done.stdout
+    assert done.returncode != 0, "Slack is not configured here, so check must not pass"
+    assert DEMO_KEY not in done.stdout + done.stderr
+
+
+def test_the_procfile_command_serves_healthz() -> None:
+    line = next(c for c in _sh_commands() if c.startswith("uvicorn "))
+    assert (ROOT / "Procfile").read_text(encoding="utf-8").strip() == f"web: {line}"
+    port = _free_port()
+    env = _env(
+        PORT=str(port), SLACK_BOT_TOKEN="xoxb-readme-test", SLACK_SIGNING_SECRET="readme-signing-secret",
+        TIM_SDKAPPID=str(DEMO_SDKAPPID), TIM_SECRET_KEY=DEMO_KEY, TIM_BASE_URL="http://127.0.0.1:9",
+        SLACK_API_URL="http://127.0.0.1:9/",
+    )
+    proc = subprocess.Popen(["bash", "-c", f"exec {line}"], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and proc.poll() is None, "the server did not start"
+                time.sleep(0.1)
+        assert answer.status_code == 200
+    finally:
+        proc.terminate()
+        # uvicorn shuts down gracefully, then re-raises SIGTERM so the platform sees why it stopped
+        assert proc.wait(timeout=25) in (0, -15)
+        assert proc.stdout is not None
+        assert "Application shutdown complete" in proc.stdout.read()
+
+
+def test_the_socket_mode_line_names_what_is_missing() -> None:
+    line = next(c for c in _sh_commands() if c.endswith("timbot socket"))
+    assignment, _, tail = line.partition(" timbot ")
+    name, value = assignment.split("=", 1)
+    done = _timbot(tail.split(), env=_env(**{name: value}))
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "SLACK_" in done.stderr
+
+
+def test_the_benchmark_command_exists() -> None:
+    line = next(c for c in _sh_commands() if c.startswith("python -m bench"))
+    done = subprocess.run([sys.executable, *shlex.split(line)[1:], "--help"], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60, check=False)
+    assert done.returncode == 0 and "--quick" in done.stdout
+
+
+@pytest.mark.parametrize("tool", ["ruff", "mypy"])
+def test_the_development_checks_pass(tool: str) -> None:
+    line = next(c for c in _sh_commands() if c.startswith(f".venv/bin/{tool} "))
+    argv = shlex.split(line)
+    exe = BIN / tool
+    if not exe.exists():
+        pytest.fail(f"{tool} is in the test extra and must be installed")
+    done = subprocess.run(
+        [str(exe), *argv[1:]], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+
+
+def test_every_readme_command_is_covered_above() -> None:
+    covered = ("python3 -m venv", "uvicorn ", "timbot emulator", "TIM_BASE_URL=", "SLACK_APP_TOKEN=",
+               "python -m bench", ".venv/bin/ruff ", ".venv/bin/mypy ")
+    for line in _sh_commands():
+        assert line.startswith(covered), f"README command not run by any test: {line}"
