@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import logging
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -20,6 +22,27 @@ MEMBERS = "group_open_avchatroom_http_svc/get_members"
 FRIEND_LISTS = "sns/group_get"
 
 Call = Callable[..., Awaitable[dict[str, Any]]]
+
+_USERSIG = re.compile(r"(usersig=)[^&\s\"]+")
+
+
+class _HideTestSigs(logging.Filter):
+    """These tests call the emulator with a bare httpx client, whose INFO line shows the request URL;
+    the sig in it is the test's own, so it is masked here as timbot's client masks its own."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("httpx") and "usersig=" in record.getMessage():
+            record.msg, record.args = _USERSIG.sub(r"\1***", record.getMessage()), None
+        return True
+
+
+@pytest.fixture(autouse=True)
+def _hide_test_sigs() -> Iterator[None]:
+    hider = _HideTestSigs()
+    logger = logging.getLogger("httpx")
+    logger.addFilter(hider)
+    yield
+    logger.removeFilter(hider)
 
 
 def admin_query(**overrides: Any) -> dict[str, Any]:

@@ -36,7 +36,9 @@ async def served() -> AsyncIterator[tuple[Emulator, httpx.AsyncClient]]:
     emulator = Emulator(sdkappid=OTHER_APP, key=OTHER_KEY)
     sock = _free_socket()
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(emulator.asgi, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(emulator.asgi, log_level="warning", access_log=False, lifespan="on")
+    )
     task = asyncio.create_task(server.serve(sockets=[sock]))
     for _ in range(500):
         if server.started:

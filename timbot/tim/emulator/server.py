@@ -56,4 +56,5 @@ def run_emulator_server(
     """
     emulator = Emulator(sdkappid=sdkappid, key=key, admin=DEMO_ADMIN, seed=seed, latency=latency)
     print(banner(host=host, port=port, emulator=emulator, key=key), flush=True)
-    uvicorn.run(emulator.asgi, host=host, port=port, log_level="warning", lifespan="on")
+    # No access log: request URLs carry the caller's UserSig, which must never reach a log line.
+    uvicorn.run(emulator.asgi, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
