@@ -94,7 +94,7 @@ _TABLE: dict[int, tuple[Kind, str]] = {
     10005: ("fatal", "too many accounts in one request"),
     10006: ("rate_limit", "group operations are too frequent right now; try again in a moment"),
     10007: ("fatal", "not allowed: the admin lacks permission for this group or API"),
-    10008: ("transient", "Tencent says the request is invalid (signature check failed)"),
+    10008: ("transient", "Tencent says the request is invalid (signature check failed); try again"),
     10009: ("fatal", "the group owner may not quit the group"),
     10010: ("fatal", "the group does not exist or was dismissed"),
     10011: ("fatal", "Tencent could not parse the request JSON"),
