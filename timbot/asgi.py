@@ -21,13 +21,15 @@ from timbot.slack.app import build_app, received_now
 from timbot.slack.tasks import TaskRegistry
 from timbot.tim.client import TimClient
 
-__all__ = ["REQUIRED", "TimbotASGI", "app", "create_app"]
+__all__ = ["REQUIRED", "TimFactory", "TimbotASGI", "app", "create_app"]
 
 logger = logging.getLogger(__name__)
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+#: Builds the Tencent client: ``(settings, transport) -> TimClient``.
+TimFactory = Callable[[Settings, httpx.AsyncBaseTransport | None], TimClient]
 
 #: Settings without which the HTTP app cannot start (checked in this order).
 REQUIRED = ("slack_signing_secret", "slack_bot_token", "tim_sdkappid", "tim_secret_key")
@@ -45,6 +47,10 @@ def _ensure_logging() -> None:
     ours.setLevel(logging.INFO)
 
 
+def _default_tim(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> TimClient:
+    return TimClient.from_settings(settings, transport=transport)
+
+
 class TimbotASGI:
     """Starlette routes plus a lifespan that opens the clients, then drains the work and closes them.
 
@@ -55,6 +61,8 @@ class TimbotASGI:
         settings: the settings to use; read from the environment at start-up when None.
         tim_transport: an httpx transport for Tencent (tests, the benchmark: the emulator in-process).
         grace: seconds the shutdown waits for answers already acknowledged.
+        tim_factory: builds the Tencent client from the settings and ``tim_transport`` (tests use it for
+            short timeouts and backoff); ``TimClient.from_settings`` when None.
     """
 
     def __init__(
@@ -63,8 +71,10 @@ class TimbotASGI:
         settings: Settings | None = None,
         tim_transport: httpx.AsyncBaseTransport | None = None,
         grace: float = 20.0,
+        tim_factory: TimFactory | None = None,
     ) -> None:
         self._settings = settings
+        self._tim_factory = tim_factory
         self._tim_transport = tim_transport
         self._grace = grace
         self._stack: contextlib.AsyncExitStack | None = None
@@ -96,7 +106,8 @@ class TimbotASGI:
             http = await stack.enter_async_context(
                 httpx.AsyncClient(timeout=5.0, limits=httpx.Limits(max_connections=100))
             )
-            tim = TimClient.from_settings(settings, transport=self._tim_transport)
+            factory = self._tim_factory or _default_tim
+            tim = factory(settings, self._tim_transport)
             stack.push_async_callback(tim.aclose)
             self.tasks = TaskRegistry()
             bolt = build_app(settings, tim=tim, http=http, tasks=self.tasks)
@@ -143,6 +154,7 @@ def create_app(
     *,
     tim_transport: httpx.AsyncBaseTransport | None = None,
     grace: float = 20.0,
+    tim_factory: TimFactory | None = None,
 ) -> TimbotASGI:
     """The ASGI app, for uvicorn, tests and the benchmark.
 
@@ -150,8 +162,9 @@ def create_app(
         settings: the settings; read from the environment at start-up when None.
         tim_transport: an httpx transport for Tencent (e.g. ``Emulator(...).transport()``).
         grace: seconds the shutdown waits for answers in flight.
+        tim_factory: builds the Tencent client (tests: short timeouts); ``TimClient.from_settings`` when None.
     """
-    return TimbotASGI(settings=settings, tim_transport=tim_transport, grace=grace)
+    return TimbotASGI(settings=settings, tim_transport=tim_transport, grace=grace, tim_factory=tim_factory)
 
 
 #: ``uvicorn timbot.asgi:app``
