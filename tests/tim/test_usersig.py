@@ -29,7 +29,9 @@ def test_vectors_reproduced_byte_for_byte() -> None:
     assert usersig.sign(sdkappid=APP, key=KEY, identifier="administrator", expire=86400 * 180, now=NOW) == V1
     assert usersig.sign(sdkappid=APP, key=KEY, identifier="administrator", expire=86400, now=NOW) == V2
     assert (
-        usersig.sign(sdkappid=APP, key=KEY, identifier="administrator", expire=86400 * 180, userbuf=b"abc", now=NOW)
+        usersig.sign(
+            sdkappid=APP, key=KEY, identifier="administrator", expire=86400 * 180, userbuf=b"abc", now=NOW
+        )
         == V3
     )
     assert (len(V1), len(V2), len(V3)) == (192, 192, 208)
@@ -37,7 +39,13 @@ def test_vectors_reproduced_byte_for_byte() -> None:
 
 def test_vectors_decode_to_documented_fields() -> None:
     d1 = usersig.decode(V1)
-    assert (d1.version, d1.identifier, d1.sdkappid, d1.expire, d1.time) == ("2.0", "administrator", APP, 15552000, NOW)
+    assert (d1.version, d1.identifier, d1.sdkappid, d1.expire, d1.time) == (
+        "2.0",
+        "administrator",
+        APP,
+        15552000,
+        NOW,
+    )
     assert d1.sig == "JCzxanF8NTTXau4m+2h9wv7gYJnyNksm0xm1NEXU274="
     assert usersig.decode(V2).sig == "yLAe+w7WUeUuqbV9h/TX78u21oTGi+i9Zp1u3PpnY60="
     d3 = usersig.decode(V3)
@@ -88,4 +96,7 @@ def test_official_package_agrees(monkeypatch: pytest.MonkeyPatch, identifier: st
     decoded = usersig.verify(theirs, sdkappid=APP, key=KEY, identifier=identifier, now=NOW)
     assert (decoded.identifier, decoded.expire, decoded.time) == (identifier, expire, NOW)
     with_buf = api.gen_sig_with_userbuf(identifier, expire, b"\x00\xffbuf")
-    assert usersig.verify(with_buf, sdkappid=APP, key=KEY, identifier=identifier, now=NOW).userbuf == b"\x00\xffbuf"
+    assert (
+        usersig.verify(with_buf, sdkappid=APP, key=KEY, identifier=identifier, now=NOW).userbuf
+        == b"\x00\xffbuf"
+    )
