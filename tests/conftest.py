@@ -1,0 +1,143 @@
+"""Session-wide secret scan: every log record and every message posted to a fake Slack must hold no secret.
+
+Test secrets (the emulator key, Slack tokens and signing secrets) are listed in :data:`SECRETS`; fixtures that
+make up a new one call :func:`register_secret`. Any string in a log line or a message that decodes as a TIM
+UserSig counts as a leak too. The scan runs at the end of the session and fails it (exit status 1) on a leak.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import pytest
+
+from tests.slack.fakes import BOT_TOKEN, SIGNING_SECRET, FakeSlack
+from timbot.tim import usersig
+from timbot.tim.emulator import DEMO_KEY
+
+#: Every secret the tests use; a fixture that invents another one adds it with :func:`register_secret`.
+SECRETS: set[str] = {DEMO_KEY, BOT_TOKEN, SIGNING_SECRET}
+#: UserSigs are base64 with ``+/=`` replaced by ``*-_``; the shortest real one is well over 100 characters.
+_SIG_CANDIDATE = re.compile(r"[A-Za-z0-9*_\-]{100,}")
+
+
+def register_secret(secret: str) -> str:
+    """Add ``secret`` to the session scan (and return it, for ``X = register_secret("...")``).
+
+    Args:
+        secret: a key, token or signing secret a test hands to timbot.
+    """
+    if len(secret) >= 8:  # a shorter "secret" would match innocent text
+        SECRETS.add(secret)
+    return secret
+
+
+def leaks(text: str) -> list[str]:
+    """What in ``text`` is a known test secret or a UserSig (described, never the secret itself).
+
+    Args:
+        text: a log line, a message, anything timbot produced.
+    """
+    found = [f"secret ending ...{s[-4:]}" for s in SECRETS if s in text]
+    for candidate in _SIG_CANDIDATE.findall(text):
+        try:
+            usersig.decode(candidate)
+        except usersig.UserSigError:
+            continue
+        found.append(f"a UserSig ({len(candidate)} chars)")
+    return found
+
+
+class _Recorder(logging.Handler):
+    """Keeps every log record's message that leaks (the scan is done as records arrive)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.seen = 0
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen += 1
+        try:
+            text = record.getMessage()
+        except (TypeError, ValueError):  # a malformed record: scan its raw parts
+            text = f"{record.msg} {record.args}"
+        if record.exc_info and record.exc_info[1] is not None:
+            text += "\n" + self.format(record)
+        for leak in leaks(text):
+            self.found.append(f"{record.name}:{record.levelname}: {leak}")
+
+
+_RECORDER = _Recorder()
+_SLACKS: list[FakeSlack] = []
+_EXTRA: list[tuple[str, str]] = []  # (where, text) handed in by tests: subprocess output, ad-hoc messages
+
+
+def scan_later(where: str, texts: Iterable[str]) -> None:
+    """Hand more output to the session scan (e.g. a subprocess's stderr).
+
+    Args:
+        where: a short label for the report.
+        texts: the output.
+    """
+    _EXTRA.extend((where, text) for text in texts)
+
+
+#: Loggers made verbose for the session so that their lines are scanned, with the level they get.
+_LEVELS = {"timbot": logging.DEBUG, "httpx": logging.INFO}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _secret_scan() -> Iterator[None]:
+    """Record every log line and every fake-Slack instance for the end-of-session scan."""
+    root = logging.getLogger()
+    root.addHandler(_RECORDER)
+    saved = {name: logging.getLogger(name).level for name in _LEVELS}
+    for name, level in _LEVELS.items():
+        if logging.getLogger(name).getEffectiveLevel() > level:
+            logging.getLogger(name).setLevel(level)
+    original_app = FakeSlack.app
+
+    def app(self: FakeSlack) -> Any:
+        _SLACKS.append(self)
+        return original_app(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(FakeSlack, "app", app)
+        yield
+    root.removeHandler(_RECORDER)
+    for name, level in saved.items():
+        logging.getLogger(name).setLevel(level)
+
+
+def session_leaks() -> list[str]:
+    """Every leak found so far: in log records, in messages posted to fake Slacks, in handed-in output."""
+    found = list(_RECORDER.found)
+    for slack in _SLACKS:
+        for key, payload in list(slack.posts):
+            found.extend(f"message on hook {key[:8]}: {leak}" for leak in leaks(json.dumps(payload)))
+    for where, text in _EXTRA:
+        found.extend(f"{where}: {leak}" for leak in leaks(text))
+    return found
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the session when any secret appeared in a log line or a message."""
+    found = session_leaks()
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if found:
+        if reporter is not None:
+            reporter.write_sep("=", "SECRET LEAK", red=True)
+            for line in sorted(set(found)):
+                reporter.write_line(line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    elif reporter is not None:
+        messages = sum(len(s.posts) for s in _SLACKS)
+        reporter.write_line(
+            f"secret scan: {_RECORDER.seen} log records, {messages} posted messages, "
+            f"{len(_EXTRA)} other outputs, {len(SECRETS)} known secrets: no leak"
+        )

@@ -1,0 +1,181 @@
+"""Reliability harness: the real ASGI app under uvicorn with a fast-failing Tencent client, the emulator over
+HTTP as Tencent, a local fake Slack; plus the hypothesis profiles (``TIMBOT_FUZZ=long`` for the long run)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, settings
+
+from tests.e2e.conftest import Sent, Stack
+from tests.slack.fakes import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    FakeSlack,
+    ServerThread,
+    command_body,
+    signed_headers,
+)
+from timbot.asgi import TimbotASGI, create_app
+from timbot.settings import Settings, load_settings
+from timbot.tim.client import TimClient
+from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
+
+# CI: a fixed, derandomized budget. TIMBOT_FUZZ=long: a long randomized run (see docs/reliability.md).
+settings.register_profile(
+    "ci",
+    max_examples=200,
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile(
+    "long",
+    max_examples=20_000,
+    derandomize=False,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+FUZZ_PROFILE = "long" if os.environ.get("TIMBOT_FUZZ", "").lower() == "long" else "ci"
+
+#: The Tencent client the fault tests use: each try gives up after 0.5 s, retries come fast, a rate-limit
+#: code is waited out for at most 1 s. Production: 5 s, 0.2 s, 1 s and 10 s (``TimClient`` defaults).
+FAST = {"timeout": 0.5, "max_tries": 3, "backoff": 0.05, "rate_limit_wait": 0.3, "rate_limit_budget": 1.0}
+
+
+def fast_tim(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> TimClient:
+    """The fault tests' Tencent client: production code with :data:`FAST` timings."""
+    assert settings.tim_sdkappid is not None and settings.tim_secret_key is not None
+    return TimClient(
+        sdkappid=settings.tim_sdkappid,
+        secret_key=settings.tim_secret_key,
+        base_url=settings.tim_url,
+        admin=settings.tim_admin,
+        transport=transport,
+        cache_ttl=settings.timbot_cache_ttl,
+        timeout=FAST["timeout"],
+        max_tries=int(FAST["max_tries"]),
+        backoff=FAST["backoff"],
+        rate_limit_wait=FAST["rate_limit_wait"],
+        rate_limit_budget=FAST["rate_limit_budget"],
+    )
+
+
+@dataclass
+class Rig(Stack):
+    """A :class:`Stack` that also knows the ASGI app, to read its task registry."""
+
+    asgi: TimbotASGI | None = None
+
+    def in_flight(self) -> int:
+        """Answer tasks still running in the app."""
+        assert self.asgi is not None
+        return len(self.asgi.tasks)
+
+    def settle(self, timeout: float = 5.0) -> int:
+        """Wait until no answer task is running (or ``timeout``); return how many still run."""
+        deadline = time.monotonic() + timeout
+        while self.in_flight() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.in_flight()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then closed)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+@contextlib.contextmanager
+def running_stack(
+    emulator: Emulator,
+    *,
+    tim_base_url: str | None = None,
+    grace: float = 10.0,
+    fast: bool = True,
+    **overrides: Any,
+) -> Iterator[Rig]:
+    """Start the emulator over HTTP, a fake Slack and the app; yield the :class:`Stack`; stop them.
+
+    Args:
+        emulator: the Tencent to serve.
+        tim_base_url: where the app sends Tencent calls (default: the emulator).
+        grace: the app's shutdown grace.
+        fast: use :func:`fast_tim` (short timeouts) rather than the production client.
+        overrides: more settings (``timbot_cache_ttl=0``, allow-lists...).
+    """
+    tencent = ServerThread(emulator.asgi, lifespan="off").start()
+    slack = FakeSlack()
+    slack_server = ServerThread(slack.app(), lifespan="off").start()
+    values: dict[str, Any] = {
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_bot_token": BOT_TOKEN,
+        "slack_api_url": f"{slack_server.url}/api/",
+        "tim_sdkappid": DEMO_SDKAPPID,
+        "tim_secret_key": DEMO_KEY,
+        "tim_base_url": tim_base_url or tencent.url,
+        "timbot_allowed_users": "",
+        "timbot_allowed_channels": "",
+        "timbot_allow_guests": False,
+        **overrides,
+    }
+    app_asgi = create_app(load_settings(**values), grace=grace, tim_factory=fast_tim if fast else None)
+    app = ServerThread(app_asgi).start()
+    try:
+        with httpx.Client(timeout=10.0) as http:
+            yield Rig(
+                app_url=app.url, slack=slack, slack_url=slack_server.url, emulator=emulator, http=http,
+                asgi=app_asgi,
+            )
+    finally:
+        app.stop()
+        slack_server.stop()
+        tencent.stop()
+
+
+@pytest.fixture(scope="package")
+def faulty() -> Iterator[Rig]:
+    """One stack for the fault tests: no answer cache (every command reaches Tencent), no rate limits."""
+    with running_stack(Emulator(seed=0, enforce_rate_limits=False), timbot_cache_ttl=0) as stack:
+        yield stack
+
+
+@pytest.fixture
+def clean(faulty: Rig) -> Iterator[Rig]:
+    """The fault stack with faults, users and Slack hooks reset; checks no answer task is left running."""
+    faulty.emulator.faults.clear()
+    faulty.slack.users.clear()
+    faulty.slack.users_info_fails = False
+    faulty.slack.hook_status.clear()
+    faulty.slack.hook_delay = 0.0
+    yield faulty
+    assert faulty.settle() == 0, "an answer task is still running"
+    faulty.emulator.faults.clear()
+    faulty.slack.hook_delay = 0.0
+
+
+def send_command(rig: Stack, command: str, text: str, *, key: str | None = None, **fields: Any) -> Sent:
+    """Send a signed slash command whose response_url ends in ``key`` (a fresh one when None)."""
+    key = key or uuid.uuid4().hex
+    body = command_body(command, text, response_url=f"{rig.slack_url}/hooks/{key}", **fields)
+    started = time.monotonic()
+    answer = rig.http.post(f"{rig.app_url}/slack/events", content=body, headers=signed_headers(body))
+    return Sent(answer.status_code, time.monotonic() - started, key, body)
+
+
+def text_of(message: dict[str, Any]) -> str:
+    """The fallback text and every block of a posted message, as one string."""
+    return f"{message.get('text', '')}\n{message.get('blocks', '')}"
