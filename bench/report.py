@@ -38,6 +38,7 @@ class Results:
     memory_seconds: float = 0.0
     rate_limited: int = 0
     duration: float = 0.0
+    load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average at the start and at the end
 
     def add_ack(self, target: str, conc: int, rep: Rep, *, errors: int) -> None:
         """Record one repetition of an ack phase.
@@ -187,7 +188,8 @@ def render(r: Results, *, command: str, profile_name: str) -> str:
     lines = [
         "# timbot benchmark results", "",
         f"- taken {now} on {machine()}",
-        f"- command: `{command}` (profile `{profile_name}`, {r.duration:.0f} s)",
+        f"- command: `{command}` (profile `{profile_name}`, {r.duration:.0f} s); 1-minute load average "
+        f"{r.load[0]:.2f} at the start, {r.load[1]:.2f} at the end (other work on the machine shows here)",
         f"- injected Tencent latency {ms(r.latency)} ms per call; every server runs under uvicorn on "
         "loopback, each in its own process; the load generator is another process (aiohttp, keep-alive)",
         "- each cell: p50 [lowest–highest of the repetitions] / p99 [lowest–highest], in ms; "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import secrets
 import shlex
 import sys
@@ -256,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
     print(f"timbot benchmark ({name}); logs in {rundir}", flush=True)
     started = time.monotonic()
+    load_start = os.getloadavg()[0]
     profile = rundir / "timbot-profile.txt" if args.profile else None
     run = start(rundir, args.latency, args.seed, profile=profile)
     log: list[str] = []
@@ -264,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         run.fleet.stop()
     results.duration = time.monotonic() - started
+    results.load = (load_start, os.getloadavg()[0])
     if profile is not None:
         print(summarize(profile))
         command += "  # profiled: figures inflated by py-spy"
