@@ -74,7 +74,9 @@ def build_app(
         timeout=SLACK_API_TIMEOUT,
     )
     app = AsyncApp(
-        name="timbot",
+        # Bolt names a logger after the app and resets its level on every request: keep it out of
+        # "timbot", whose INFO audit lines would otherwise be silenced after the first request.
+        name="slack_bolt.timbot",
         process_before_response=True,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         client=client,
