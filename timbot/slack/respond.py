@@ -14,6 +14,8 @@ __all__ = ["ResponsePoster"]
 logger = logging.getLogger(__name__)
 
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: Failures where the request certainly did not reach Slack; anything later may have been delivered.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def url_host(url: str) -> str:
@@ -34,7 +36,8 @@ class ResponsePoster:
     Args:
         http: the shared client (the poster never closes it).
         timeout: seconds per attempt.
-        retries: extra attempts after a connection error or a 429/5xx answer.
+        retries: extra attempts after a connection error or a 429/5xx answer (never after a timeout
+            waiting for the answer: Slack may have posted the message already).
         backoff: seconds before the first retry (doubled each time).
     """
 
@@ -66,9 +69,12 @@ class ResponsePoster:
                 await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
             try:
                 answer = await self._http.post(url, json=payload, timeout=self._timeout)
-            except httpx.HTTPError as exc:
+            except _NOT_SENT as exc:  # Slack never got it: safe to try again
                 problem = f"{type(exc).__name__}"
                 continue
+            except httpx.HTTPError as exc:  # it may have arrived (e.g. a read timeout): no duplicate post
+                problem = f"{type(exc).__name__}"
+                break
             if answer.status_code == 200:
                 return True
             problem = f"HTTP {answer.status_code} {answer.text[:200]!r}"
