@@ -143,6 +143,9 @@ class TimbotASGI:
         handler = self._handler
         if handler is None or self.tasks.closing:
             return JSONResponse({"error": "timbot is restarting, try again in a moment"}, status_code=503)
+        timestamp = request.headers.get("x-slack-request-timestamp")
+        if timestamp is not None and not (timestamp.isascii() and timestamp.isdigit()):
+            return PlainTextResponse("invalid request", status_code=401)  # Bolt's int() would make it a 500
         return await handler.handle(request, received_now())
 
     async def _healthz(self, request: Request) -> Response:
