@@ -9,25 +9,30 @@ __all__ = ["ELLIPSIS", "clip", "clip_plain", "code", "escape", "one_line"]
 
 ELLIPSIS: Final = "…"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+#: Bidirectional embeddings, overrides and isolates: they reorder the rest of the line on screen
+#: ("Trojan Source"), so text from Tencent or a user never carries them into a message.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _ENTITY_START = re.compile(r"&[a-z]{0,3}$")
 
 
 def escape(text: str) -> str:
-    """Escape text for mrkdwn: ``&`` -> ``&amp;``, ``<`` -> ``&lt;``, ``>`` -> ``&gt;`` (only these three).
+    """Escape text for mrkdwn: ``&`` -> ``&amp;``, ``<`` -> ``&lt;``, ``>`` -> ``&gt;`` (only these three);
+    bidirectional controls are dropped.
 
     Args:
         text: any string from Tencent or a user.
     """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BIDI.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def one_line(text: str) -> str:
-    """Replace newlines and other control characters with one space (for single-line values).
+    """Replace newlines and other control characters with one space (for single-line values); drop
+    bidirectional controls.
 
     Args:
         text: any string.
     """
-    return _CONTROL.sub(" ", text).strip()
+    return _CONTROL.sub(" ", _BIDI.sub("", text)).strip()
 
 
 def clip(escaped: str, limit: int) -> str:
