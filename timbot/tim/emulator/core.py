@@ -137,6 +137,7 @@ class Emulator:
             body: the raw request body.
         """
         at = time.monotonic()
+        arrived = self.limits.now()
         endpoint = path.removeprefix("/v4/").strip("/") if path.startswith("/v4/") else path
         try:
             parsed: Any = json.loads(body) if body else None
@@ -173,7 +174,7 @@ class Emulator:
         if fault is not None and fault.kind == "error":
             answer = _envelope(endpoint, fault.code, fault.info)
         else:
-            answer = self._answer(method, endpoint, query, body, parsed)
+            answer = self._answer(method, endpoint, query, body, parsed, arrived)
         raw = _dump(answer)
         if len(raw) > MAX_RESPONSE_BYTES:
             answer = _envelope(
@@ -204,8 +205,10 @@ class Emulator:
         return reply
 
     def _answer(
-        self, method: str, endpoint: str, query: Mapping[str, str], body: bytes, parsed: Any
+        self, method: str, endpoint: str, query: Mapping[str, str], body: bytes, parsed: Any, arrived: float
     ) -> dict[str, Any]:
+        """The envelope for one call; ``arrived`` (on the limits' clock) is when Tencent's frequency limit
+        is applied, not after the emulated latency, whose sleep may overrun under load."""
         handler = ENDPOINTS.get(endpoint)
         try:
             if handler is None:
@@ -213,7 +216,7 @@ class Emulator:
             if method != "POST":
                 raise ApiError(60002, f"HTTP method {method[:10]} is not supported; use POST")
             check_query(query, sdkappid=self.sdkappid, key=self._key, admin=self.admin)
-            if self.enforce_rate_limits and not self.limits.allow(endpoint):
+            if self.enforce_rate_limits and not self.limits.allow(endpoint, at=arrived):
                 raise ApiError(60007, "REST API call frequency over limit")
             if parsed is None:
                 raise ApiError(60003, "request body is not valid JSON (send a JSON object, at least {})")

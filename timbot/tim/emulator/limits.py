@@ -33,18 +33,23 @@ class RateLimits:
         self._clock = clock
         self._accepted: dict[str, deque[float]] = {}
 
-    def allow(self, endpoint: str) -> bool:
+    def now(self) -> float:
+        """The limits' clock (``time.monotonic`` unless a test gave another)."""
+        return self._clock()
+
+    def allow(self, endpoint: str, *, at: float | None = None) -> bool:
         """Record a call and say whether it is within the limit.
 
         A call less than one second after the ``limit``-th last accepted one is refused (60007).
 
         Args:
             endpoint: the called API.
+            at: when the call arrived (from :meth:`now`); now when None.
         """
         limit = self.limits.get(endpoint)
         if limit is None:
             return True
-        now = self._clock()
+        now = self._clock() if at is None else at
         window = self._accepted.setdefault(endpoint, deque())
         while window and window[0] <= now - 1.0:
             window.popleft()
