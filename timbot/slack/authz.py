@@ -84,6 +84,7 @@ class Authoriser:
         self._allow_guests = settings.timbot_allow_guests
         self._lookup_timeout = lookup_timeout
         self._users: TTLCache[str, str] = TTLCache(maxsize=cache_size, ttl=cache_ttl)
+        self._pending: dict[str, asyncio.Future[str]] = {}
 
     async def check(
         self,
@@ -117,10 +118,22 @@ class Authoriser:
         return Decision(await self._account(incoming.user_id, client))
 
     async def _account(self, user_id: str, client: AsyncWebClient) -> str:
-        """``ok``, ``guest``, ``inactive`` or ``check-failed`` for ``user_id`` (cached when known)."""
+        """``ok``, ``guest``, ``inactive`` or ``check-failed`` for ``user_id`` (cached when known).
+
+        Concurrent checks of one user share one ``users.info`` call: a burst of commands before the cache is
+        filled would otherwise spend Slack's rate limit (Tier 4) and be refused on its 429s.
+        """
         cached = self._users.get(user_id)
         if cached is not None:
             return cached
+        pending = self._pending.get(user_id)
+        if pending is None:
+            pending = asyncio.ensure_future(self._lookup(user_id, client))
+            self._pending[user_id] = pending
+            pending.add_done_callback(lambda _: self._pending.pop(user_id, None))
+        return await asyncio.shield(pending)
+
+    async def _lookup(self, user_id: str, client: AsyncWebClient) -> str:
         try:
             answer = await asyncio.wait_for(client.users_info(user=user_id), timeout=self._lookup_timeout)
         except (SlackClientError, aiohttp.ClientError, TimeoutError, ValueError) as exc:
