@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
+import subprocess
+import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,6 +20,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, settings
 
+from tests.conftest import scan_later
 from tests.e2e.conftest import Sent, Stack
 from tests.slack.fakes import (
     BOT_TOKEN,
@@ -117,16 +122,42 @@ def running_stack(
         fast: use :func:`fast_tim` (short timeouts) rather than the production client.
         overrides: more settings (``timbot_cache_ttl=0``, allow-lists...).
     """
+    with backends(emulator) as (tencent_url, slack, slack_url):
+        with _app_for(emulator, tencent_url, slack, slack_url, tim_base_url, grace, fast, overrides) as rig:
+            yield rig
+
+
+@contextlib.contextmanager
+def backends(emulator: Emulator) -> Iterator[tuple[str, FakeSlack, str]]:
+    """The emulator and a fake Slack under uvicorn on loopback: yields (Tencent URL, Slack, Slack URL)."""
     tencent = ServerThread(emulator.asgi, lifespan="off").start()
     slack = FakeSlack()
     slack_server = ServerThread(slack.app(), lifespan="off").start()
+    try:
+        yield tencent.url, slack, slack_server.url
+    finally:
+        slack_server.stop()
+        tencent.stop()
+
+
+@contextlib.contextmanager
+def _app_for(
+    emulator: Emulator,
+    tencent_url: str,
+    slack: FakeSlack,
+    slack_url: str,
+    tim_base_url: str | None,
+    grace: float,
+    fast: bool,
+    overrides: dict[str, Any],
+) -> Iterator[Rig]:
     values: dict[str, Any] = {
         "slack_signing_secret": SIGNING_SECRET,
         "slack_bot_token": BOT_TOKEN,
-        "slack_api_url": f"{slack_server.url}/api/",
+        "slack_api_url": f"{slack_url}/api/",
         "tim_sdkappid": DEMO_SDKAPPID,
         "tim_secret_key": DEMO_KEY,
-        "tim_base_url": tim_base_url or tencent.url,
+        "tim_base_url": tim_base_url or tencent_url,
         "timbot_allowed_users": "",
         "timbot_allowed_channels": "",
         "timbot_allow_guests": False,
@@ -137,13 +168,10 @@ def running_stack(
     try:
         with httpx.Client(timeout=10.0) as http:
             yield Rig(
-                app_url=app.url, slack=slack, slack_url=slack_server.url, emulator=emulator, http=http,
-                asgi=app_asgi,
+                app_url=app.url, slack=slack, slack_url=slack_url, emulator=emulator, http=http, asgi=app_asgi
             )
     finally:
         app.stop()
-        slack_server.stop()
-        tencent.stop()
 
 
 @pytest.fixture(scope="package")
@@ -179,3 +207,69 @@ def send_command(rig: Stack, command: str, text: str, *, key: str | None = None,
 def text_of(message: dict[str, Any]) -> str:
     """The fallback text and every block of a posted message, as one string."""
     return f"{message.get('text', '')}\n{message.get('blocks', '')}"
+
+
+class AppProcess:
+    """``uvicorn timbot.asgi:app`` in a subprocess, configured only through the environment (as on a PaaS).
+
+    Args:
+        tencent_url: TIM_BASE_URL.
+        slack_url: the fake Slack's base URL (SLACK_API_URL is ``{slack_url}/api/``).
+        env: more variables.
+    """
+
+    def __init__(self, *, tencent_url: str, slack_url: str, env: dict[str, str] | None = None) -> None:
+        self.port = closed_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TIM_", "TIMBOT_"))},
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_API_URL": f"{slack_url}/api/",
+            "TIM_SDKAPPID": str(DEMO_SDKAPPID),
+            "TIM_SECRET_KEY": DEMO_KEY,
+            "TIM_BASE_URL": tencent_url,
+            **(env or {}),
+        }
+        self.output = tempfile.TemporaryFile()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> AppProcess:
+        """Start uvicorn and wait (up to 15 s) until /healthz answers."""
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "timbot.asgi:app", "--host", "127.0.0.1",
+             "--port", str(self.port), "--log-level", "info"],
+            env=self.env, stdout=self.output, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log()
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise AssertionError(f"the app did not start:\n{self.log()}")
+
+    def terminate(self) -> None:
+        """Send SIGTERM (what a PaaS does on a restart)."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+
+    def wait(self, timeout: float) -> int:
+        """Wait for the process to end; return its exit status."""
+        assert self.process is not None
+        return self.process.wait(timeout)
+
+    def log(self) -> str:
+        """Everything the process wrote so far (stdout and stderr)."""
+        self.output.seek(0)
+        return self.output.read().decode("utf-8", "replace")
+
+    def stop(self) -> None:
+        """Make sure the process is gone; hand its output to the session's secret scan."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(5)
+        scan_later("app subprocess output", [self.log()])
+        self.output.close()
