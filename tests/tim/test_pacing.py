@@ -1,9 +1,10 @@
-"""Pacing: get_appid_group_list at most once per second across concurrent callers, the others 200/s."""
+"""Pacing: never more calls in any one-second window than Tencent allows, bursts under the limit at once."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import random
 import time
 
 import pytest
@@ -17,41 +18,126 @@ def gaps(times: list[float]) -> list[float]:
     return [b - a for a, b in itertools.pairwise(times)]
 
 
-def assert_spaced(times: list[float], interval: float) -> None:
-    """Sends spaced ``interval`` apart on average; one send may lag its pacer slot by a little."""
-    assert times[-1] - times[0] >= (len(times) - 1) * interval - 0.01
-    assert min(gaps(times)) >= interval / 2
+def most_in_any_window(times: list[float], window: float) -> int:
+    """The most calls a server counting a sliding ``window`` (half-open, ``(t - window, t]``) ever sees."""
+    times = sorted(times)
+    most, first = 0, 0
+    for last, t in enumerate(times):
+        while times[first] <= t - window:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
 
 
-async def test_pacer_lets_concurrent_callers_through_in_order_and_spaced() -> None:
-    pacer = Pacer(rate_per_second=50)  # 20 ms apart
+class VirtualTime:
+    """A clock that moves only when the pacer sleeps (plus ``late``: a loop that wakes up late)."""
+
+    def __init__(self, *, late: float = 0.0, seed: int = 0) -> None:
+        self.now = 1000.0
+        self.late = late
+        self.sleeps: list[float] = []
+        self._random = random.Random(seed)
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, delay: float) -> None:
+        self.sleeps.append(delay)
+        self.now += delay + self._random.uniform(0, self.late)
+        await asyncio.sleep(0)
+
+    def pacer(self, rate: float, margin: float = 0.0) -> Pacer:
+        return Pacer(rate_per_second=rate, margin=margin, clock=self.clock, sleep=self.sleep)
+
+
+async def run_callers(vt: VirtualTime, pacer: Pacer, n: int) -> tuple[list[int], list[float]]:
+    """``n`` concurrent callers; returns the order they got through and the (virtual) times."""
     order: list[int] = []
     passed: list[float] = []
 
     async def caller(i: int) -> None:
         async with pacer:
             order.append(i)
-            passed.append(time.monotonic())
+            passed.append(vt.now)
 
-    await asyncio.gather(*(caller(i) for i in range(10)))
-    assert order == list(range(10))  # first come, first served
-    assert min(gaps(passed)) >= 0.02  # measured where the pacer lets callers through: exact
+    await asyncio.gather(*(caller(i) for i in range(n)))
+    return order, passed
 
 
-async def test_cancelled_waiter_does_not_break_the_pace_for_the_others() -> None:
-    pacer = Pacer(rate_per_second=50)
+def test_most_in_any_window_counts_a_sliding_window() -> None:
+    assert most_in_any_window([0.0, 0.5, 0.99, 1.0, 1.98], 1.0) == 3
+    assert most_in_any_window([0.0, 1.0, 2.0], 1.0) == 1
+
+
+async def test_a_burst_under_the_limit_is_not_delayed_at_all() -> None:
+    vt = VirtualTime()
+    order, passed = await run_callers(vt, vt.pacer(200, margin=0.05), 200)
+    assert order == list(range(200))  # first come, first served
+    assert vt.sleeps == [] and set(passed) == {1000.0}  # all 200 at once: no even spacing
+
+
+async def test_never_more_than_the_limit_in_any_window_even_with_late_wake_ups() -> None:
+    vt = VirtualTime(late=0.03)
+    pacer = vt.pacer(200, margin=0.05)
+    order, passed = await run_callers(vt, pacer, 1000)
+    assert order == list(range(1000))
+    assert most_in_any_window(passed, 1.0) == 200  # full windows, never 201
+    assert min(b - a for a, b in zip(passed, passed[200:], strict=False)) >= 1.05
+    assert passed[-1] - passed[0] < 5 * 1.05 + 5 * 0.03 + 1e-9  # five windows of waiting, no more
+
+
+async def test_callers_arriving_over_time_share_the_window() -> None:
+    vt = VirtualTime(late=0.01, seed=3)
+    pacer = vt.pacer(10, margin=0.05)
+    passed: list[float] = []
+
+    async def caller() -> None:
+        await pacer.wait()
+        passed.append(vt.now)
+
+    for _ in range(6):  # 6 waves of 4 callers, 0.3 s apart: 40 calls/s asked for, 10 allowed
+        await asyncio.gather(*(caller() for _ in range(4)))
+        vt.now += 0.3
+    assert len(passed) == 24
+    assert most_in_any_window(passed, 1.0) <= 10
+    assert passed[:10] == sorted(passed[:10]) and passed[9] - passed[0] < 1.0  # the first 10 did not wait
+
+
+async def test_one_per_window_for_the_group_list_rate() -> None:
+    vt = VirtualTime(late=0.02, seed=1)
+    _, passed = await run_callers(vt, vt.pacer(1, margin=0.05), 6)
+    assert min(gaps(passed)) >= 1.05
+    assert most_in_any_window(passed, 1.0) == 1
+
+
+async def test_cancelled_waiter_does_not_break_the_limit_for_the_others() -> None:
+    vt = VirtualTime()
+    pacer = vt.pacer(2)
+    passed: list[float] = []
+
+    async def caller() -> None:
+        await pacer.wait()
+        passed.append(vt.now)
+
+    tasks = [asyncio.create_task(caller()) for _ in range(7)]
+    await asyncio.sleep(0)
+    tasks[3].cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    assert len(passed) == 6
+    assert most_in_any_window(passed, 1.0) == 2
+
+
+async def test_pacer_on_the_real_clock() -> None:
+    pacer = Pacer(rate_per_second=4, margin=0.05)
     passed: list[float] = []
 
     async def caller() -> None:
         await pacer.wait()
         passed.append(time.monotonic())
 
-    tasks = [asyncio.create_task(caller()) for _ in range(6)]
-    await asyncio.sleep(0)
-    tasks[2].cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    assert len(passed) == 5
-    assert min(gaps(passed)) >= 0.02
+    await asyncio.gather(*(caller() for _ in range(9)))
+    assert min(b - a for a, b in zip(passed, passed[4:], strict=False)) >= 1.05
+    assert most_in_any_window(passed, 1.0) == 4
 
 
 def test_pacer_rejects_nonsense() -> None:
@@ -59,16 +145,12 @@ def test_pacer_rejects_nonsense() -> None:
         Pacer(rate_per_second=0)
     with pytest.raises(ValueError):
         Pacer(rate_per_second=1, margin=-1)
-
-
-async def test_ten_concurrent_group_list_callers_reach_tencent_spaced_and_in_order() -> None:
-    recorder = Recorder(handler=lambda request, body: ok(GroupIdList=[], TotalCount=0, Next=0))
-    # 20/s instead of 1/s keeps the test short; the real 1/s is checked below with 3 calls.
-    async with make_client(recorder, list_rate=20.0, cache_ttl=0) as client:
-        await asyncio.gather(*(client.get_appid_group_list(limit=10, next=i + 1) for i in range(10)))
-    assert len(recorder.times) == 10
-    assert_spaced(recorder.times, 0.05)
-    assert [b["Next"] for b in recorder.bodies] == list(range(1, 11))
+    with pytest.raises(ValueError):
+        Pacer(rate_per_second=1, window=0)
+    assert (Pacer(rate_per_second=200).limit, Pacer(rate_per_second=200).span) == (200, 1.0)
+    assert (Pacer(rate_per_second=0.5).limit, Pacer(rate_per_second=0.5).span) == (1, 2.0)
+    fast = Pacer(rate_per_second=10, window=0.1)
+    assert (fast.limit, fast.span) == (1, 0.1)
 
 
 async def test_group_list_is_one_per_second_for_real() -> None:
@@ -79,13 +161,16 @@ async def test_group_list_is_one_per_second_for_real() -> None:
         )
     assert len(recorder.times) == 3
     assert min(gaps(recorder.times)) >= 1.0
+    assert [b["GroupType"] for b in recorder.bodies] == ["Public", "Private", "ChatRoom"]  # in order
 
 
-async def test_other_apis_are_paced_separately_at_their_own_rate() -> None:
+async def test_other_apis_are_paced_separately_and_in_windows() -> None:
     recorder = Recorder(handler=lambda request, body: ok(MemberList=[], NextTimestamp=0, GroupIdList=[]))
-    async with make_client(recorder, list_rate=1.0, other_rate=20.0, cache_ttl=0) as client:
+    async with make_client(recorder, list_rate=1.0, other_rate=5.0, cache_ttl=0) as client:
         await client.get_appid_group_list()  # takes the 1/s slot: the others must not wait for it
-        await asyncio.gather(*(client.get_members(group_id=f"@TGS#{i}") for i in range(10)))
+        await asyncio.gather(*(client.get_members(group_id=f"@TGS#{i}") for i in range(8)))
     members = recorder.times[1:]
-    assert_spaced(members, 0.05)
-    assert members[-1] - recorder.times[0] < 3.0  # at 1/s the ten would need 10 s
+    assert len(members) == 8
+    assert most_in_any_window(members, 1.0) == 5  # five at once, the other three a window later
+    assert members[5] - members[0] >= 1.0
+    assert members[4] - recorder.times[0] < 3.0  # not behind the list call's 1 s slot

@@ -89,18 +89,25 @@ class TimClient:
             auth=auth,
             transport=transport,
             timeout=httpx.Timeout(timeout),
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=16, keepalive_expiry=30.0),
+            # small, all kept alive: httpcore checks every pooled connection on each request, and
+            # closes idle ones to open new ones whenever it holds more than it keeps alive
+            limits=httpx.Limits(max_connections=24, max_keepalive_connections=24, keepalive_expiry=30.0),
             headers={"Accept": "application/json"},
         )
-        pacers = {e: Pacer(rate_per_second=other_rate) for e in (JOINED_GROUP_LIST, GROUP_INFO, AV_MEMBERS)}
-        pacers[APPID_GROUP_LIST] = Pacer(rate_per_second=list_rate, margin=min(0.05, 0.1 / list_rate))
+        # sliding windows of 1 s plus a margin (jitter between here and Tencent): bursts under the limit
+        # leave at once, and no window ever holds more calls than Tencent allows
+        paced = (JOINED_GROUP_LIST, GROUP_INFO, AV_MEMBERS)
+        pacers = {e: Pacer(rate_per_second=other_rate, margin=0.05) for e in paced}
+        pacers[APPID_GROUP_LIST] = Pacer(  # one call at a time, 1/list_rate s (plus a margin) apart
+            rate_per_second=list_rate, window=1 / list_rate, margin=min(0.05, 0.1 / list_rate)
+        )
         self.region_hint = f"requests go to {httpx.URL(base_url).host or base_url}"
         self._path = CallPath(
             http=http,
             auth=auth,
             secret_key=key,
             pacers=pacers,
-            default_pacer=Pacer(rate_per_second=other_rate),  # sns/group_get and anything else
+            default_pacer=Pacer(rate_per_second=other_rate, margin=0.05),  # sns/group_get and anything else
             cache=SingleFlightCache(maxsize=cache_size, ttl=cache_ttl),
             timeout=timeout,
             max_tries=max_tries,

@@ -1,9 +1,11 @@
-"""``Pacer``: spaces calls to at most N per second across every concurrent caller (asyncio, FIFO)."""
+"""``Pacer``: at most N calls in any sliding window of a second (plus a margin), FIFO, asyncio only."""
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 
@@ -11,18 +13,26 @@ __all__ = ["Pacer"]
 
 
 class Pacer:
-    """Let callers through one at a time, at least ``1 / rate_per_second + margin`` seconds apart.
+    """Let callers through in arrival order, never more than ``limit`` in any ``span`` seconds.
 
-    Callers queue on an ``asyncio.Lock`` (first come, first served); the one at the head sleeps until
-    ``interval`` after the previous caller was actually let through, so a late wake-up of the event
-    loop can only slow the pace, never bunch two calls together. Waiting costs no thread; a caller
-    cancelled while queued simply leaves the queue.
+    ``limit`` is the calls ``rate_per_second`` allows in ``window`` seconds, rounded down (at least 1),
+    and ``span`` the time those take at that rate (``window`` unless the rate is below one per window)
+    plus ``margin``. Tencent counts calls in a sliding one-second window, so a burst under the limit
+    goes out at once, and a caller past it waits only until the oldest of the last ``limit`` calls is
+    ``span`` old. ``Pacer(rate_per_second=200, margin=0.05)``: at most 200 calls in any 1.05 s;
+    ``Pacer(rate_per_second=1, margin=0.05)``: one call per 1.05 s.
+
+    Callers queue on an ``asyncio.Lock`` (first come, first served); a call's time is taken when it is
+    actually let through, after any sleep, so a late wake-up of the event loop can only delay later
+    calls, never crowd more than ``limit`` into a window. Waiting costs no thread; a caller cancelled
+    while queued simply leaves the queue.
 
     Use ``await pacer.wait()`` right before the call, or ``async with pacer:``.
 
     Args:
         rate_per_second: the most calls let through in any second.
-        margin: extra seconds added to every interval (absorbs jitter between here and the server).
+        margin: seconds added to the window (absorbs jitter between here and the server).
+        window: the window the server counts calls in, in seconds.
         clock: monotonic time source, injectable for tests.
         sleep: coroutine used to wait, injectable for tests.
     """
@@ -32,31 +42,36 @@ class Pacer:
         *,
         rate_per_second: float,
         margin: float = 0.0,
+        window: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        if rate_per_second <= 0:
-            raise ValueError("rate_per_second must be positive")
+        if rate_per_second <= 0 or window <= 0:
+            raise ValueError("rate_per_second and window must be positive")
         if margin < 0:
             raise ValueError("margin must not be negative")
         self.rate_per_second = rate_per_second
-        self.interval = 1.0 / rate_per_second + margin
+        self.limit = max(1, math.floor(rate_per_second * window + 1e-9))
+        self.span = self.limit / rate_per_second + margin
         self._clock = clock
         self._sleep = sleep
         self._lock = asyncio.Lock()
-        self._last = float("-inf")
+        self._sent: deque[float] = deque(maxlen=self.limit)  # times of the last ``limit`` calls
 
     def __repr__(self) -> str:
-        return f"Pacer(rate_per_second={self.rate_per_second}, interval={self.interval:.4f})"
+        return f"Pacer(limit={self.limit}, span={self.span:.3f})"
 
     async def wait(self) -> float:
         """Wait for this caller's turn; returns the seconds waited."""
         started = self._clock()
         async with self._lock:
-            while (delay := self._last + self.interval - self._clock()) > 0:
+            while len(self._sent) == self.limit and (
+                delay := self._sent[0] + self.span - self._clock()
+            ) > 0:
                 await self._sleep(delay)
-            self._last = self._clock()
-        return self._last - started
+            now = self._clock()
+            self._sent.append(now)  # the oldest falls out (maxlen)
+        return now - started
 
     async def __aenter__(self) -> Pacer:
         await self.wait()
