@@ -8,7 +8,11 @@ import pytest
 
 from tests.commands.fake import SEED_GROUP, FakeTim
 from tests.render.checker import all_text, buttons, check
-from timbot.commands.pages import (
+from timbot.commands.pages import fetch_page
+from timbot.commands.parse import parse
+from timbot.commands.pipeline import answer_click, answer_command
+from timbot.commands.queries import Query
+from timbot.commands.results import (
     FriendsPage,
     GroupCardsPage,
     GroupPage,
@@ -16,11 +20,7 @@ from timbot.commands.pages import (
     JoinedPage,
     Page,
     RoomPage,
-    fetch_page,
 )
-from timbot.commands.parse import parse
-from timbot.commands.pipeline import answer_click, answer_command
-from timbot.commands.queries import Query
 from timbot.commands.state import decode, encode, first_state
 from timbot.errors import ExpiredError, TimApiError, UsageError
 from timbot.render import render_page

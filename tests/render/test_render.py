@@ -124,7 +124,7 @@ def test_dates() -> None:
 
 
 def test_page_of_100_long_ids_fits() -> None:
-    from timbot.commands.pages import GroupsPage
+    from timbot.commands.results import GroupsPage
 
     state = first_state(GroupsQuery(limit=100))
     ids = ["@TGS#_" + "&<>" * 19 + f"{i:03d}" for i in range(100)]

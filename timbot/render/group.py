@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from timbot.commands.pages import GroupCardsPage, GroupPage
+from timbot.commands.results import GroupCardsPage, GroupPage
 from timbot.render.escape import clip, code, escape, one_line
 from timbot.render.fmt import date, plural
 from timbot.render.limits import MAX_FIELD, Divider, Part, Section, pack_lines

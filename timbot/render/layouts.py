@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from timbot.commands.pages import FriendListsPage, FriendsPage, GroupsPage, JoinedPage, RoomPage
+from timbot.commands.results import FriendListsPage, FriendsPage, GroupsPage, JoinedPage, RoomPage
 from timbot.render.escape import clip, code, escape, one_line
 from timbot.render.fmt import date, plural
 from timbot.render.limits import Part, Section, pack_lines

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from timbot.commands.pages import (
+from timbot.commands.parse import USAGE
+from timbot.commands.queries import HelpQuery
+from timbot.commands.results import (
     FriendListsPage,
     FriendsPage,
     GroupCardsPage,
@@ -12,8 +14,6 @@ from timbot.commands.pages import (
     Page,
     RoomPage,
 )
-from timbot.commands.parse import USAGE
-from timbot.commands.queries import HelpQuery
 from timbot.commands.state import encode
 from timbot.render.escape import escape
 from timbot.render.fmt import command_line, plural
