@@ -110,6 +110,40 @@ async def test_one_per_window_for_the_group_list_rate() -> None:
     assert most_in_any_window(passed, 1.0) == 1
 
 
+async def test_hold_counts_a_call_from_its_end_so_a_late_request_cannot_shorten_the_window() -> None:
+    vt = VirtualTime()
+    pacer = vt.pacer(1, margin=0.05)
+    calls: list[tuple[float, float]] = []
+
+    async def call(duration: float) -> None:
+        async with pacer.hold():
+            start = vt.now
+            vt.now += duration  # the request left late and/or Tencent took its time
+            await asyncio.sleep(0)
+            calls.append((start, vt.now))
+
+    await asyncio.gather(call(0.4), call(0.1), call(0.2))
+    assert len(calls) == 3
+    for (_, end), (start, _) in itertools.pairwise(calls):
+        assert start >= end + 1.05  # wherever in (start, end) Tencent saw a call, the next is 1 s later
+
+
+async def test_hold_does_not_delay_a_burst_under_the_limit() -> None:
+    vt = VirtualTime()
+    pacer = vt.pacer(200, margin=0.05)
+    starts: list[float] = []
+
+    async def call() -> None:
+        async with pacer.hold():
+            starts.append(vt.now)
+            await asyncio.sleep(0)
+
+    await asyncio.gather(*(call() for _ in range(200)))
+    assert vt.sleeps == [] and set(starts) == {1000.0}
+    await call()  # the 201st: one span after the first 200 ended
+    assert vt.sleeps and starts[-1] >= 1000.0 + 1.05
+
+
 async def test_cancelled_waiter_does_not_break_the_limit_for_the_others() -> None:
     vt = VirtualTime()
     pacer = vt.pacer(2)

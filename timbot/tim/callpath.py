@@ -169,10 +169,11 @@ class CallPath:
 
     async def _try(self, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
         """One paced HTTP try; raises ``_Retry`` for what may be retried, the final error otherwise."""
-        await self._pacers.get(endpoint, self._default_pacer).wait()
-        self.calls_made += 1
         try:
-            response = await self.http.post(f"/v4/{endpoint}", json=body)
+            # counted by the pacer from when the request ends: it reached Tencent before that
+            async with self._pacers.get(endpoint, self._default_pacer).hold():
+                self.calls_made += 1
+                response = await self.http.post(f"/v4/{endpoint}", json=body)
         except httpx.TimeoutException as exc:
             detail = f"timed out after {self.timeout:g} s"
             raise _Retry("transient", detail, TimTransportError(detail, endpoint=endpoint)) from exc

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
 
 __all__ = ["Pacer"]
+
+
+class _Slot:
+    """One call counted by a pacer: when it was let through, then when it ended (``ended`` set)."""
+
+    __slots__ = ("at", "ended")
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+        self.ended = asyncio.Event()
+
+    def close(self, at: float) -> None:
+        self.at = max(self.at, at)
+        self.ended.set()
 
 
 class Pacer:
@@ -27,7 +42,8 @@ class Pacer:
     calls, never crowd more than ``limit`` into a window. Waiting costs no thread; a caller cancelled
     while queued simply leaves the queue.
 
-    Use ``await pacer.wait()`` right before the call, or ``async with pacer:``.
+    Use ``async with pacer.hold():`` around the call (safest: see :meth:`hold`), or
+    ``await pacer.wait()`` right before it, or ``async with pacer:``.
 
     Args:
         rate_per_second: the most calls let through in any second.
@@ -56,7 +72,7 @@ class Pacer:
         self._clock = clock
         self._sleep = sleep
         self._lock = asyncio.Lock()
-        self._sent: deque[float] = deque(maxlen=self.limit)  # times of the last ``limit`` calls
+        self._sent: deque[_Slot] = deque(maxlen=self.limit)  # the last ``limit`` calls
 
     def __repr__(self) -> str:
         return f"Pacer(limit={self.limit}, span={self.span:.3f})"
@@ -64,14 +80,37 @@ class Pacer:
     async def wait(self) -> float:
         """Wait for this caller's turn; returns the seconds waited."""
         started = self._clock()
+        slot = await self._take()
+        slot.close(slot.at)
+        return slot.at - started
+
+    @contextlib.asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        """Wait for a turn, and count the call from when it ends rather than from when it was let through.
+
+        Use it around the request itself (``async with pacer.hold(): await http.post(...)``): the request
+        reaches the server at some time between the two, so a window counted from the end can never be
+        shortened by a delay between the pacer and the socket (a busy event loop, a queue for a pooled
+        connection). A burst under the limit is not delayed; past the limit, the next call waits for the
+        oldest counted one to end, plus ``span``.
+        """
+        slot = await self._take()
+        try:
+            yield
+        finally:
+            slot.close(self._clock())
+
+    async def _take(self) -> _Slot:
         async with self._lock:
-            while len(self._sent) == self.limit and (
-                delay := self._sent[0] + self.span - self._clock()
-            ) > 0:
+            while len(self._sent) == self.limit:
+                oldest = self._sent[0]
+                await oldest.ended.wait()  # a held call counts from its end
+                if (delay := oldest.at + self.span - self._clock()) <= 0:
+                    break
                 await self._sleep(delay)
-            now = self._clock()
-            self._sent.append(now)  # the oldest falls out (maxlen)
-        return now - started
+            slot = _Slot(self._clock())
+            self._sent.append(slot)  # the oldest falls out (maxlen)
+            return slot
 
     async def __aenter__(self) -> Pacer:
         await self.wait()
