@@ -9,13 +9,30 @@ from urllib.parse import urlsplit
 
 import httpx
 
-__all__ = ["ResponsePoster"]
+from timbot.slack.tasks import ANSWER_LIMIT
+
+__all__ = ["ResponsePoster", "response_client"]
 
 logger = logging.getLogger(__name__)
 
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: Failures where the request certainly did not reach Slack; anything later may have been delivered.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def response_client(*, connections: int = ANSWER_LIMIT, timeout: float = 5.0) -> httpx.AsyncClient:
+    """The shared client for ``response_url`` posts, with a pool sized to the answers worked on at once.
+
+    httpcore looks at every pooled connection on each request (and, when the pool holds more connections
+    than it keeps alive, closes idle ones only to open new ones), so a small pool whose keep-alive size
+    equals its size is markedly cheaper under load than a large one.
+
+    Args:
+        connections: the most connections (all kept alive); one per answer that may post at once.
+        timeout: default seconds per request.
+    """
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    return httpx.AsyncClient(timeout=timeout, limits=limits)
 
 
 def url_host(url: str) -> str:

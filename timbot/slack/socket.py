@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-import httpx
 import uvicorn
 from pydantic import SecretStr
 
 from timbot.settings import Settings
 from timbot.slack.app import build_app
+from timbot.slack.respond import response_client
 from timbot.slack.tasks import TaskRegistry
 from timbot.tim.client import TimClient
 
@@ -45,7 +45,7 @@ async def _socket_mode(settings: Settings) -> None:
         # Socket Mode does not sign requests; Bolt still wants a value to build the app.
         settings = settings.model_copy(update={"slack_signing_secret": SecretStr("socket-mode-unsigned")})
     tasks = TaskRegistry()
-    async with httpx.AsyncClient(timeout=5.0) as http, contextlib.AsyncExitStack() as stack:
+    async with response_client() as http, contextlib.AsyncExitStack() as stack:
         tim = TimClient.from_settings(settings)
         stack.push_async_callback(tim.aclose)
         bolt = build_app(settings, tim=tim, http=http, tasks=tasks)
