@@ -18,6 +18,7 @@ from starlette.routing import Route
 from timbot.errors import ConfigError
 from timbot.settings import Settings, load_settings
 from timbot.slack.app import build_app, received_now
+from timbot.slack.respond import response_client
 from timbot.slack.tasks import TaskRegistry
 from timbot.tim.client import TimClient
 
@@ -103,9 +104,7 @@ class TimbotASGI:
         settings = self._settings if self._settings is not None else load_settings()
         settings.require(*REQUIRED)
         async with contextlib.AsyncExitStack() as stack:
-            http = await stack.enter_async_context(
-                httpx.AsyncClient(timeout=5.0, limits=httpx.Limits(max_connections=100))
-            )
+            http = await stack.enter_async_context(response_client())
             factory = self._tim_factory or _default_tim
             tim = factory(settings, self._tim_transport)
             stack.push_async_callback(tim.aclose)
