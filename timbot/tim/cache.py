@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
@@ -24,22 +25,33 @@ class SingleFlightCache(Generic[T]):
     - A cancelled waiter does not cancel the shared call for the others (it runs in its own task).
     - ``ttl == 0`` disables caching but keeps the sharing of in-flight calls.
 
+    - With ``getsizeof``, ``maxsize`` bounds the sum of the entries' sizes instead of their number; a
+      value larger than ``maxsize`` on its own is returned but not kept.
+
     Args:
-        maxsize: the most entries kept (least recently used go first when full).
+        maxsize: the most entries kept, or the most total size with ``getsizeof`` (least recently used
+            go first when full).
         ttl: seconds a result stays valid; 0 disables caching.
         timer: monotonic time source for expiry, injectable for tests.
+        getsizeof: the size of a value (e.g. its length in bytes); every entry counts 1 when None.
     """
 
     def __init__(
-        self, *, maxsize: int = 2048, ttl: float = 30.0, timer: Callable[[], float] = time.monotonic
+        self,
+        *,
+        maxsize: int = 2048,
+        ttl: float = 30.0,
+        timer: Callable[[], float] = time.monotonic,
+        getsizeof: Callable[[T], float] | None = None,
     ) -> None:
         if maxsize < 1:
             raise ValueError("maxsize must be at least 1")
         if ttl < 0:
             raise ValueError("ttl must not be negative")
         self.ttl = ttl
+        self.maxsize = maxsize
         self._cache: TTLCache[Hashable, T] | None = (
-            TTLCache(maxsize=maxsize, ttl=ttl, timer=timer) if ttl > 0 else None
+            TTLCache(maxsize=maxsize, ttl=ttl, timer=timer, getsizeof=getsizeof) if ttl > 0 else None
         )
         self._inflight: dict[Hashable, asyncio.Task[T]] = {}
         self.hits = 0
@@ -47,6 +59,11 @@ class SingleFlightCache(Generic[T]):
 
     def __len__(self) -> int:
         return 0 if self._cache is None else len(self._cache)
+
+    @property
+    def currsize(self) -> float:
+        """The total size of the entries kept (their number without ``getsizeof``)."""
+        return 0 if self._cache is None else self._cache.currsize
 
     async def get_or_call(self, key: Hashable, factory: Callable[[], Awaitable[T]]) -> T:
         """Return the cached value for ``key``, or await ``factory()`` once for every concurrent caller.
@@ -77,7 +94,8 @@ class SingleFlightCache(Generic[T]):
         try:
             value = await factory()
             if self._cache is not None:
-                self._cache[key] = value
+                with contextlib.suppress(ValueError):  # too large to keep: returned, not cached
+                    self._cache[key] = value
             return value
         finally:
             self._inflight.pop(key, None)

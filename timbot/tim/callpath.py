@@ -87,7 +87,7 @@ class CallPath:
         secret_key: SecretStr,
         pacers: Mapping[str, Pacer],
         default_pacer: Pacer,
-        cache: SingleFlightCache[dict[str, Any]],
+        cache: SingleFlightCache[bytes],
         timeout: float = 5.0,
         max_tries: int = 3,
         backoff: float = 0.2,
@@ -116,14 +116,18 @@ class CallPath:
             TimApiError, TimTransportError, TimProtocolError.
         """
         key = (endpoint, json.dumps(body, sort_keys=True, separators=(",", ":")))
-        return await self.cache.get_or_call(key, lambda: self._send(endpoint, body))
+        # the cache keeps the checked body as bytes (compact, its size known) and each caller gets its
+        # own parsed copy: a few dozen microseconds per answer against several times the memory
+        raw = await self.cache.get_or_call(key, lambda: self._send(endpoint, body))
+        data: dict[str, Any] = json.loads(raw)
+        return data
 
     async def aclose(self) -> None:
         """Cancel calls in flight and close the HTTP connections."""
         await self.cache.aclose()
         await self.http.aclose()
 
-    async def _send(self, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def _send(self, endpoint: str, body: dict[str, Any]) -> bytes:
         started, tries, transient, rate_waited, resigned = time.monotonic(), 0, 0, 0.0, False
         once: set[int] = set()
         while True:
@@ -167,7 +171,7 @@ class CallPath:
         level = logging.DEBUG if code == 0 else logging.INFO
         log.log(level, "tim %s code=%d tries=%d ms=%.0f", endpoint, code, tries, ms)
 
-    async def _try(self, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def _try(self, endpoint: str, body: dict[str, Any]) -> bytes:
         """One paced HTTP try; raises ``_Retry`` for what may be retried, the final error otherwise."""
         try:
             # counted by the pacer from when the request ends: it reached Tencent before that
@@ -186,7 +190,8 @@ class CallPath:
             if response.status_code in _RETRY_STATUS:
                 raise _Retry("transient", detail, error)
             raise error
-        return self._check(endpoint, response)
+        self._check(endpoint, response)
+        return response.content
 
     def _check(self, endpoint: str, response: httpx.Response) -> dict[str, Any]:
         try:

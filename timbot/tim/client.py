@@ -40,6 +40,8 @@ GROUP_INFO = "group_open_http_svc/get_group_info"
 AV_MEMBERS = "group_open_avchatroom_http_svc/get_members"
 FRIEND_LISTS = "sns/group_get"
 GROUP_INFO_BATCH = 50
+#: Default bound of the answer cache: 8 MiB of response bodies.
+CACHE_BYTES = 8 * 2**20
 
 
 class TimClient:
@@ -53,6 +55,8 @@ class TimClient:
         transport: an httpx transport (tests, the in-process emulator); default is real HTTP.
         cache_ttl: seconds a successful answer is reused; 0 disables the cache.
         cache_size: the most answers cached.
+        cache_bytes: the most bytes of answers cached (the JSON bodies are kept as bytes and parsed
+            for each caller); each answer counts at least ``cache_bytes / cache_size``.
         timeout: seconds per HTTP try (above Tencent's own 3 s).
         max_tries: tries in all for transient failures.
         backoff: base seconds of the jittered exponential backoff between transient tries.
@@ -73,6 +77,7 @@ class TimClient:
         transport: httpx.AsyncBaseTransport | None = None,
         cache_ttl: float = 30.0,
         cache_size: int = 2048,
+        cache_bytes: int = CACHE_BYTES,
         timeout: float = 5.0,
         max_tries: int = 3,
         backoff: float = 0.2,
@@ -101,6 +106,7 @@ class TimClient:
         pacers[APPID_GROUP_LIST] = Pacer(  # one call at a time, 1/list_rate s (plus a margin) apart
             rate_per_second=list_rate, window=1 / list_rate, margin=min(0.05, 0.1 / list_rate)
         )
+        least = cache_bytes / cache_size  # so that at most cache_size answers are kept
         self.region_hint = f"requests go to {httpx.URL(base_url).host or base_url}"
         self._path = CallPath(
             http=http,
@@ -108,7 +114,9 @@ class TimClient:
             secret_key=key,
             pacers=pacers,
             default_pacer=Pacer(rate_per_second=other_rate, margin=0.05),  # sns/group_get and anything else
-            cache=SingleFlightCache(maxsize=cache_size, ttl=cache_ttl),
+            cache=SingleFlightCache(
+                maxsize=cache_bytes, ttl=cache_ttl, getsizeof=lambda raw: max(len(raw), least)
+            ),
             timeout=timeout,
             max_tries=max_tries,
             backoff=backoff,
