@@ -165,15 +165,15 @@ def test_command_text(fuzz: Fuzz, command: str, text: str) -> None:
         assert len(fuzz.emulator.calls) == before, "a Tencent call for invalid input"
         data = check(error_message(exc))
         assert data["text"].startswith(":x:")
-        fuzz.count("usage")
+        fuzz.count("text:usage")
         return
     except TimApiError as exc:  # valid input Tencent refuses (unknown group or user): its verdict, in words
         assert _valid(command, text) and exc.kind == "fatal", exc
         check(error_message(exc))
-        fuzz.count(f"tencent:{exc.code}")
+        fuzz.count(f"text:tencent:{exc.code}")
         return
     check(message)
-    fuzz.count("answer")
+    fuzz.count("text:answer")
 
 
 @settings(settings.get_profile(FUZZ_PROFILE))
@@ -186,12 +186,12 @@ def test_button_value(fuzz: Fuzz, data: st.DataObject) -> None:
     except ExpiredError as exc:
         assert len(fuzz.emulator.calls) == before, "a Tencent call for a value that does not parse"
         assert "expired" in check(error_message(exc))["text"]
-        fuzz.count("expired")
+        fuzz.count("click:expired")
         return
     except TimApiError as exc:
         assert exc.kind == "fatal", exc
         check(error_message(exc))
-        fuzz.count(f"tencent:{exc.code}")
+        fuzz.count(f"click:tencent:{exc.code}")
         return
     check(message)
-    fuzz.count("answer")
+    fuzz.count("click:answer")

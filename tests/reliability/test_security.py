@@ -4,10 +4,14 @@ Tencent data, secrets in what Tencent sends back."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -218,3 +222,25 @@ def test_the_session_scan_recognises_secrets() -> None:
     sig = usersig.sign(sdkappid=DEMO_SDKAPPID, key=DEMO_KEY, identifier=DEMO_ADMIN, expire=3600)
     assert leaks(f"usersig={sig}") and leaks(f"key {DEMO_KEY}") and leaks(SIGNING_SECRET)
     assert leaks("nothing secret here: @TGS#3GSW2YAIR " + "A" * 300) == []
+
+
+def test_the_session_scan_fails_a_session_that_leaks(tmp_path: Path) -> None:
+    """A session whose log carries the key or a UserSig ends red, naming neither."""
+    sig = usersig.sign(sdkappid=DEMO_SDKAPPID, key=DEMO_KEY, identifier=DEMO_ADMIN, expire=60)
+    (tmp_path / "test_leaky.py").write_text(
+        "import logging\n"
+        "from timbot.tim.emulator import DEMO_KEY\n"
+        "def test_leaks_the_key():\n"
+        "    logging.getLogger('timbot.leaky').warning('key is %s', DEMO_KEY)\n"
+        "def test_leaks_a_usersig():\n"
+        f"    logging.getLogger('timbot.leaky').debug('usersig=%s', {sig!r})\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "tests.conftest", "-p", "no:cacheprovider", "-q",
+         "--rootdir", str(tmp_path), "-c", os.devnull, str(tmp_path)],
+        cwd=Path(__file__).parents[2], capture_output=True, text=True, timeout=60,
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "2 passed" in run.stdout and "SECRET LEAK" in run.stdout
+    assert "timbot.leaky:WARNING: secret ending" in run.stdout and "a UserSig" in run.stdout
+    assert DEMO_KEY not in run.stdout and sig not in run.stdout

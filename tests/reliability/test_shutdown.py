@@ -58,5 +58,6 @@ def test_sigterm_finishes_acknowledged_answers() -> None:
             log = app.log()
             assert "waiting up to" in log and "3 answer(s) in flight" in log, log
             assert "Application shutdown complete." in log and "cancelled" not in log
+            print(f"shutdown: 3 answers in flight, ended {took:.2f} s after SIGTERM (status {status})")
         finally:
             app.stop()
