@@ -3,6 +3,7 @@ HTTP as Tencent, a local fake Slack; plus the hypothesis profiles (``TIMBOT_FUZZ
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -19,6 +20,8 @@ from typing import Any
 import httpx
 import pytest
 from hypothesis import HealthCheck, settings
+from starlette.requests import Request
+from starlette.responses import Response
 
 from tests.conftest import scan_later
 from tests.e2e.conftest import Sent, Stack
@@ -78,6 +81,18 @@ def fast_tim(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> 
 
 
 @dataclass
+class SlowableSlack(FakeSlack):
+    """The shared fake Slack, whose ``users.info`` can also be slow."""
+
+    users_info_delay: float = 0.0
+
+    async def _users_info(self, request: Request) -> Response:
+        if self.users_info_delay:
+            await asyncio.sleep(self.users_info_delay)
+        return await super()._users_info(request)
+
+
+@dataclass
 class Rig(Stack):
     """A :class:`Stack` that also knows the ASGI app, to read its task registry."""
 
@@ -131,7 +146,7 @@ def running_stack(
 def backends(emulator: Emulator) -> Iterator[tuple[str, FakeSlack, str]]:
     """The emulator and a fake Slack under uvicorn on loopback: yields (Tencent URL, Slack, Slack URL)."""
     tencent = ServerThread(emulator.asgi, lifespan="off").start()
-    slack = FakeSlack()
+    slack = SlowableSlack()
     slack_server = ServerThread(slack.app(), lifespan="off").start()
     try:
         yield tencent.url, slack, slack_server.url
@@ -187,6 +202,8 @@ def clean(faulty: Rig) -> Iterator[Rig]:
     faulty.emulator.faults.clear()
     faulty.slack.users.clear()
     faulty.slack.users_info_fails = False
+    assert isinstance(faulty.slack, SlowableSlack)
+    faulty.slack.users_info_delay = 0.0
     faulty.slack.hook_status.clear()
     faulty.slack.hook_delay = 0.0
     yield faulty

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.reliability.conftest import Rig, send_command
+from tests.reliability.conftest import Rig, SlowableSlack, send_command
 from tests.slack.fakes import click_body, signed_headers
 
 GROUP = "club:chess-677"
@@ -100,4 +100,21 @@ def test_users_info_failing_fails_closed(clean: Rig, caplog: pytest.LogCaptureFi
     problems = _problems(caplog)
     assert len(problems) == 1 and "users.info failed" in problems[0], problems
     assert len(clean.emulator.calls) == before, "a Tencent call without a guest check"
+    assert clean.settle() == 0
+
+
+def test_users_info_slower_than_its_bound_fails_closed_in_time(
+    clean: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "timbot")
+    assert isinstance(clean.slack, SlowableSlack)
+    clean.slack.users_info_delay = 2.5  # over the 1.2 s timeout of Slack calls made before the ack
+    before = len(clean.emulator.calls)
+    sent = send_command(clean, "/im-group", GROUP, key="usersslow", user="U0SLOWCHECK")
+    assert sent.status == 200 and sent.seconds < 3, sent.seconds
+    (message,) = clean.slack.wait_posts("usersslow", 1)
+    assert "could not check your account" in message["text"]
+    problems = _problems(caplog)
+    assert len(problems) == 1 and "users.info failed" in problems[0] and "Timeout" in problems[0], problems
+    assert len(clean.emulator.calls) == before
     assert clean.settle() == 0

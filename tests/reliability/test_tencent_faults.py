@@ -125,3 +125,28 @@ def test_every_command_explains_a_failing_tencent(clean: Rig, command: str, text
     clean.emulator.faults.clear()
     message, _, _ = ask(clean, command, text)  # and the next try, with Tencent back, has the data
     assert ":warning:" not in message["text"], message["text"]
+
+
+#: The data each command's API answers with, dropped from an otherwise successful answer.
+DATA_FIELDS = {
+    "get_appid_group_list": ("GroupIdList", "Next", "TotalCount"),
+    "get_group_info": ("GroupInfo",),
+    "get_joined_group_list": ("GroupIdList", "TotalCount"),
+    "get_members": ("MemberList",),
+    "sns/group_get": ("ResultItem",),
+}
+
+
+@pytest.mark.parametrize(("command", "text", "endpoint"), COMMANDS, ids=[c[0] for c in COMMANDS])
+def test_answers_without_their_data(clean: Rig, command: str, text: str, endpoint: str) -> None:
+    """ErrorCode 0 but the data missing: never "went wrong". The response models read an absent list as
+    empty (Tencent leaves empty lists out of some answers), so four commands show an empty page; only
+    get_group_info, which must answer for every group asked, says it cannot read the answer."""
+    clean.emulator.faults.missing_fields(*DATA_FIELDS[endpoint], times=None, endpoint=endpoint)
+    message, _, _ = ask(clean, command, text, endpoint)
+    shown = message["text"]
+    assert ":boom:" not in shown and "went wrong" not in shown, shown
+    if endpoint == "get_group_info":
+        assert ":warning:" in shown and "cannot read" in shown, shown
+    else:
+        assert ":warning:" not in shown and ("No " in text_of(message) or "0 " in shown), shown
