@@ -47,6 +47,7 @@ PROFILES = {
                     pages=5, burst=20, memory=5000),
     "quick": Profile(reps=3, ack={1: 50, 50: 150, 200: 300}, e2e={1: 10, 50: 50}, clicks=3, economy_reps=1,
                      pages=5, burst=20, memory=1000),
+    "memory": Profile(reps=0, ack={}, e2e={}, clicks=0, economy_reps=0, pages=5, burst=20, memory=5000),
     "smoke": Profile(reps=1, ack={1: 3, 4: 8}, e2e={1: 2, 4: 4}, clicks=1, economy_reps=1, pages=2, burst=4,
                      memory=20, fresh=False, warmup=4, isolated=2),
 }
@@ -244,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a short run (about a minute)")
     parser.add_argument("--smoke", action="store_true", help="a tiny run that only checks the harness works")
+    parser.add_argument("--memory-only", action="store_true", help="the memory phase only (printed)")
     parser.add_argument("--latency", type=float, default=0.05, help="injected Tencent latency, seconds")
     parser.add_argument("--seed", type=int, default=0, help="emulator data seed")
     parser.add_argument("--profile", action="store_true",
@@ -252,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("RESULTS.md"),
                         help="where to write the report (default bench/RESULTS.md)")
     args = parser.parse_args(argv)
-    name = "smoke" if args.smoke else "quick" if args.quick else "full"
+    name = "smoke" if args.smoke else "quick" if args.quick else "memory" if args.memory_only else "full"
     rundir = Path(tempfile.mkdtemp(prefix="timbot-bench-"))
     command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
     print(f"timbot benchmark ({name}); logs in {rundir}", flush=True)
@@ -270,6 +272,13 @@ def main(argv: list[str] | None = None) -> int:
     if profile is not None:
         print(summarize(profile))
         command += "  # profiled: figures inflated by py-spy"
+    if name == "memory":  # a check while working on memory: figures printed, RESULTS.md left alone
+        mib = 2**20
+        print(f"memory: {results.rss_before / mib:.1f} -> {results.rss_after / mib:.1f} MB "
+              f"(+{(results.rss_after - results.rss_before) / mib:.1f} MB) over {results.memory_commands} "
+              f"commands in {results.memory_seconds:.1f} s, {results.memory_unanswered} unanswered, "
+              f"{results.rate_limited} over-limit answers")
+        return 0
     text = render(results, command=command.strip(), profile_name=name)
     write(args.out, text)
     print(text)
