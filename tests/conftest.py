@@ -20,7 +20,18 @@ from timbot.tim import usersig
 from timbot.tim.emulator import DEMO_KEY
 
 #: Every secret the tests use; a fixture that invents another one adds it with :func:`register_secret`.
-SECRETS: set[str] = {DEMO_KEY, BOT_TOKEN, SIGNING_SECRET}
+SECRETS: set[str] = {
+    DEMO_KEY,
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    # the other test files' own secrets (tests/cli, tests/emulator, tests/test_readme.py)
+    "xoxb-1111-2222-good-token-for-tests",
+    "0123456789abcdef0123456789abcdef",
+    "staging-emulator-key-0123456789",
+    "f" * 64,
+    "xoxb-readme-test",
+    "readme-signing-secret",
+}
 #: UserSigs are base64 with ``+/=`` replaced by ``*-_``; the shortest real one is well over 100 characters.
 _SIG_CANDIDATE = re.compile(r"[A-Za-z0-9*_\-]{100,}")
 
