@@ -208,9 +208,10 @@ def render(r: Results, *, command: str, profile_name: str) -> str:
                      f"{b.p50 / f.p50:.2f}x, {b.p99 / f.p99:.2f}x |")
     if r.isolated:
         iso = Figure(tuple(r.isolated))
-        lines += ["", f"timbot, one command at a time with no earlier answer in progress "
-                  f"({r.isolated[0].n} per repetition): {describe(iso)}. The 1-concurrent row above keeps "
-                  "sending while the answers of earlier commands are computed on the same event loop."]
+        lines += ["", "timbot, one command at a time on a keep-alive connection, the next sent once the "
+                  f"previous answer arrived, so no answer is in progress ({r.isolated[0].n} per repetition): "
+                  f"{describe(iso)}. The 1-concurrent row above keeps sending while the answers of earlier "
+                  "commands are computed on the same event loop."]
     errs = {k: v for k, v in r.ack_errors.items() if v}
     lines += ["", f"Non-200 acks: {errs or 'none'}; timbot commands never answered: {r.unanswered}.",
               "", "## End-to-end: command -> message at response_url (timbot, `/im-group ID`, uncached)", "",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import scenarios
-from bench.load import Signer
+from bench.load import Signer, send, session
 from bench.procs import Fleet, Server, free_port, rss_bytes
 from bench.profile import summarize
 from bench.report import Results, render, write
@@ -171,10 +171,11 @@ async def measure(run: Run, profile: Profile, log: list[str]) -> Results:
                         got = await h.arrivals([r.rid for r in results], wait=60)
                         res.unanswered += len(results) - len(got)
             isolated = []  # one command at a time, the next only after the previous answer arrived
-            for request in h.commands("ack-isolated", ack_cmds, profile.isolated):
-                [result] = await h.ack_phase(url["timbot"], [request], 1)
-                await h.arrivals([request.rid], wait=10)
-                isolated.append(result.ack)
+            async with session(1) as client:  # one keep-alive connection, like the rows above
+                for request in h.commands("ack-isolated", ack_cmds, profile.isolated):
+                    result = await send(client, url["timbot"], request)
+                    await h.arrivals([request.rid], wait=10)
+                    isolated.append(result.ack)
             res.isolated.append(Rep.of(isolated))
             say(f"  rep {rep + 1}: " + ", ".join(f"{t}@{c}={res.ack[(t, c)][-1].p50 * 1000:.2f}ms"
                                                  for c in profile.ack for t in TARGETS))

@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 #: How many answers are worked on at once by default. Answers mostly wait on Tencent, so a few dozen keep
 #: the throughput up, while a cap keeps hundreds of answers from crowding the event loop the acks share.
-ANSWER_LIMIT = 24
+ANSWER_LIMIT = 16
 
 
 class TaskRegistry:

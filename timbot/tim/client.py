@@ -96,7 +96,7 @@ class TimClient:
             timeout=httpx.Timeout(timeout),
             # small, all kept alive: httpcore checks every pooled connection on each request, and
             # closes idle ones to open new ones whenever it holds more than it keeps alive
-            limits=httpx.Limits(max_connections=24, max_keepalive_connections=24, keepalive_expiry=30.0),
+            limits=httpx.Limits(max_connections=16, max_keepalive_connections=16, keepalive_expiry=30.0),
             headers={"Accept": "application/json"},
         )
         # sliding windows of 1 s plus a margin (jitter between here and Tencent): bursts under the limit
