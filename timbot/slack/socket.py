@@ -41,7 +41,7 @@ async def _socket_mode(settings: Settings) -> None:
     settings.require("slack_app_token", "slack_bot_token", "tim_sdkappid", "tim_secret_key")
     app_token = settings.slack_app_token
     assert app_token is not None
-    if settings.slack_signing_secret is None:
+    if settings.slack_signing_secret is None or not settings.slack_signing_secret.get_secret_value():
         # Socket Mode does not sign requests; Bolt still wants a value to build the app.
         settings = settings.model_copy(update={"slack_signing_secret": SecretStr("socket-mode-unsigned")})
     tasks = TaskRegistry()
