@@ -7,6 +7,8 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
+from timbot.render.serialize import block_dict
+
 __all__ = ["Message"]
 
 
@@ -23,5 +25,5 @@ class Message:
     blocks: list[Block] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return ``{"text": ..., "blocks": [...]}`` (slack_sdk validates each block here)."""
-        return {"text": self.text, "blocks": [block.to_dict() for block in self.blocks]}
+        """Return ``{"text": ..., "blocks": [...]}`` (slack_sdk's validators run on each block here)."""
+        return {"text": self.text, "blocks": [block_dict(block) for block in self.blocks]}
