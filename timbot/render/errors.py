@@ -56,8 +56,8 @@ def error_message(exc: BaseException, *, ref: str | None = None) -> Message:
         return notice(key="usage", text=f":x: {clip(escape(one_line(exc.problem)), 500)}",
                       extra=f"```{usage}```")
     if isinstance(exc, ExpiredError):
-        return notice(key="expired", text=":hourglass: This result has expired; run the command again.")
+        return notice(key="expired", text=":hourglass: this result has expired; run the command again.")
     if isinstance(exc, AccessDenied):
         return notice(key="denied", text=f":no_entry: {clip(escape(one_line(exc.reason)), 500)}")
     tail = f" (ref {clip(escape(one_line(ref)), 40)})" if ref else ""
-    return notice(key="oops", text=f":boom: Something went wrong{tail}. Please try again later.")
+    return notice(key="oops", text=f":boom: something went wrong{tail}; please try again later.")
