@@ -53,8 +53,13 @@ async def _socket_mode(settings: Settings) -> None:
         try:
             await handler.start_async()  # type: ignore[no-untyped-call]
         finally:
-            await tasks.drain(GRACE)
-            await handler.close_async()  # type: ignore[no-untyped-call]
+            # Leave the socket first: while it is open Slack keeps sending envelopes, which would be
+            # acknowledged and then cut off when the process ends. Answers go to response_url, so the
+            # ones already acknowledged are still delivered while draining.
+            try:
+                await handler.close_async()  # type: ignore[no-untyped-call]
+            finally:
+                await tasks.drain(GRACE)
 
 
 def run_socket_mode(settings: Settings) -> None:
