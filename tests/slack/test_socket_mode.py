@@ -263,7 +263,8 @@ async def test_command_click_and_guest_over_socket_mode(
 ) -> None:
     settings = socket_settings(harness, tencent[1], slack_signing_secret=signing_secret)
     async with running(settings, harness):
-        assert harness.opened_with == [APP_TOKEN]  # apps.connections.open with the app-level token
+        # apps.connections.open with the app-level token: once to check it at start-up, once to connect
+        assert harness.opened_with == [APP_TOKEN, APP_TOKEN]
 
         # /im-groups: acknowledged over the socket at once, answered on response_url with page 1.
         key, url = harness.hook()
@@ -338,3 +339,16 @@ async def test_missing_app_token_is_a_config_error(harness: Harness, tencent: tu
     settings = socket_settings(harness, tencent[1], slack_app_token=None)
     with pytest.raises(ConfigError, match="SLACK_APP_TOKEN"):
         await _socket_mode(settings)
+
+
+async def test_a_refused_app_token_stops_start_up_with_one_line(
+    harness: Harness, tencent: tuple[Emulator, str]
+) -> None:
+    wrong = register_secret("xapp-1-A0WRONG-0000-revoked")
+    settings = socket_settings(harness, tencent[1], slack_app_token=wrong)
+    with pytest.raises(ConfigError) as refused:
+        await asyncio.wait_for(_socket_mode(settings), 5.0)
+    assert refused.value.variable == "SLACK_APP_TOKEN"
+    assert "invalid_auth" in str(refused.value) and wrong not in str(refused.value)
+    assert harness.opened_with == [wrong], "one check, no retry loop"
+    assert not harness.emulator.calls

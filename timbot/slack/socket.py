@@ -8,6 +8,7 @@ import contextlib
 import uvicorn
 from pydantic import SecretStr
 
+from timbot.errors import ConfigError
 from timbot.settings import Settings
 from timbot.slack.app import build_app
 from timbot.slack.respond import response_client
@@ -44,6 +45,7 @@ async def _socket_mode(settings: Settings) -> None:
     if settings.slack_signing_secret is None or not settings.slack_signing_secret.get_secret_value():
         # Socket Mode does not sign requests; Bolt still wants a value to build the app.
         settings = settings.model_copy(update={"slack_signing_secret": SecretStr("socket-mode-unsigned")})
+    await _check_app_token(settings, app_token)
     tasks = TaskRegistry()
     async with response_client() as http, contextlib.AsyncExitStack() as stack:
         tim = TimClient.from_settings(settings)
@@ -60,6 +62,27 @@ async def _socket_mode(settings: Settings) -> None:
                 await handler.close_async()  # type: ignore[no-untyped-call]
             finally:
                 await tasks.drain(GRACE)
+
+
+async def _check_app_token(settings: Settings, app_token: SecretStr) -> None:
+    """Ask Slack once for a socket with the app token, so a wrong token stops start-up with one line.
+
+    Left alone, Bolt's handler retries a refused token every 10 s forever. Network errors are left to it:
+    it retries them, which is right for a laptop that is briefly offline.
+
+    Raises:
+        ConfigError: Slack refused the token (``invalid_auth``, ``not_allowed_token_type``, ...).
+    """
+    from slack_sdk.errors import SlackApiError
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    probe = AsyncWebClient(base_url=settings.slack_api_url.rstrip("/") + "/", timeout=10)
+    try:
+        await probe.apps_connections_open(app_token=app_token.get_secret_value())
+    except SlackApiError as exc:
+        error = exc.response.get("error", "refused") if exc.response is not None else "refused"
+        problem = f"Slack refused it ({error}); use an app-level token with connections:write"
+        raise ConfigError("SLACK_APP_TOKEN", problem) from None
 
 
 def run_socket_mode(settings: Settings) -> None:
