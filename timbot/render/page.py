@@ -35,7 +35,12 @@ def _context_and_parts(page: Page) -> tuple[str, list[str], list[Part]]:
         kind = f" of type {page.query.group_type}" if page.query.group_type else ""
         return "groups", [f"{plural(page.total, 'group')}{kind}", _of(page, page.pages)], groups_parts(page)
     if isinstance(page, GroupPage):
-        members = f"{plural(page.member_total, 'member')} fetched"
+        if page.group.error_code:
+            members = f"error {page.group.error_code}"
+        elif page.member_total:
+            members = f"{plural(page.member_total, 'member')} listed"
+        else:
+            members = "no member list"
         return "group", [members, _of(page, page.pages)], group_card_parts(page)
     if isinstance(page, GroupCardsPage):
         return "cards", [plural(page.total_ids, "group ID"), _of(page, page.pages)], group_cards_parts(page)
