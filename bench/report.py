@@ -24,6 +24,7 @@ class Results:
     ack: dict[tuple[str, int], list[Rep]] = field(default_factory=dict)
     ack_errors: dict[tuple[str, int], int] = field(default_factory=dict)
     isolated: list[Rep] = field(default_factory=list)
+    isolated_ref: dict[str, list[Rep]] = field(default_factory=dict)  # floor, bolt-pbr with 30 ms pauses
     unanswered: int = 0
     e2e: dict[int, list[Rep]] = field(default_factory=dict)
     e2e_calls: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
@@ -212,6 +213,11 @@ def render(r: Results, *, command: str, profile_name: str) -> str:
                   f"previous answer arrived, so no answer is in progress ({r.isolated[0].n} per repetition): "
                   f"{describe(iso)}. The 1-concurrent row above keeps sending while the answers of earlier "
                   "commands are computed on the same event loop."]
+        refs = {name: Figure(tuple(reps)) for name, reps in r.isolated_ref.items() if reps}
+        if refs:
+            lines += ["", "The same for the references, one request at a time with a 30 ms pause between "
+                      "requests (a server that sat idle answers more slowly than one kept busy): "
+                      + "; ".join(f"{name} {describe(fig)}" for name, fig in refs.items()) + "."]
     errs = {k: v for k, v in r.ack_errors.items() if v}
     lines += ["", f"Non-200 acks: {errs or 'none'}; timbot commands never answered: {r.unanswered}.",
               "", "## End-to-end: command -> message at response_url (timbot, `/im-group ID`, uncached)", "",

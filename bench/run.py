@@ -177,6 +177,13 @@ async def measure(run: Run, profile: Profile, log: list[str]) -> Results:
                     await h.arrivals([request.rid], wait=10)
                     isolated.append(result.ack)
             res.isolated.append(Rep.of(isolated))
+            for name in ("floor", "bolt-pbr"):  # the same pauses between requests (an idle server is slower)
+                paused = []
+                async with session(1) as client:
+                    for request in h.commands(f"ack-paused-{name}", ack_cmds, profile.isolated):
+                        paused.append((await send(client, url[name], request)).ack)
+                        await asyncio.sleep(0.03)
+                res.isolated_ref.setdefault(name, []).append(Rep.of(paused))
             say(f"  rep {rep + 1}: " + ", ".join(f"{t}@{c}={res.ack[(t, c)][-1].p50 * 1000:.2f}ms"
                                                  for c in profile.ack for t in TARGETS))
 
