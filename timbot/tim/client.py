@@ -95,8 +95,10 @@ class TimClient:
             transport=transport,
             timeout=httpx.Timeout(timeout),
             # small, all kept alive: httpcore checks every pooled connection on each request, and
-            # closes idle ones to open new ones whenever it holds more than it keeps alive
-            limits=httpx.Limits(max_connections=16, max_keepalive_connections=16, keepalive_expiry=30.0),
+            # closes idle ones to open new ones whenever it holds more than it keeps alive. Idle ones are
+            # dropped after 4 s, before servers that close at 5 s (uvicorn, many proxies) do: reusing a
+            # connection the server is closing fails the request with a ReadError and costs a retry
+            limits=httpx.Limits(max_connections=16, max_keepalive_connections=16, keepalive_expiry=4.0),
             headers={"Accept": "application/json"},
         )
         # sliding windows of 1 s plus a margin (jitter between here and Tencent): bursts under the limit
