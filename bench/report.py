@@ -232,8 +232,9 @@ def render(r: Results, *, command: str, profile_name: str) -> str:
         lines.append(f"| {conc} | {describe(Figure(tuple(reps)))} | {r.calls_per_command(conc):.2f} | "
                      f"{describe(over) if over else 'n/a'} | {ms(sum(service) / len(service))} | "
                      f"{describe(own) if own else 'n/a'} |")
-    lines += ["", f"Messages missing: {r.e2e_missing}. Under concurrency the figure includes timbot's "
-              "pacing of get_group_info to Tencent's 200/s (a burst of 50 calls takes 250 ms to leave).", "",
+    lines += ["", f"Messages missing: {r.e2e_missing}. Under concurrency the figure includes the wait for "
+              "one of the 16 answers timbot works on at once (the others queue); 50 get_group_info calls are "
+              "under Tencent's 200 in any second, so the pacer lets them all leave at once.", "",
               "## Next click -> replaced message (`/im-joined USER --limit 5`, then Next)", "",
               "| page | click -> message | Tencent calls per click |", "|---|---|---|"]
     for cached in (False, True):
