@@ -148,6 +148,33 @@ def signed_headers(
     }
 
 
+def command_fields(
+    command: str,
+    text: str,
+    *,
+    response_url: str,
+    user: str = "U0ALICE",
+    team: str = TEAM,
+    channel: str = "C0GENERAL",
+) -> dict[str, str]:
+    """The fields of a slash command, as Slack sends them (a form over HTTP, JSON in Socket Mode)."""
+    return {
+        "token": "deprecated",
+        "team_id": team,
+        "team_domain": "home",
+        "channel_id": channel,
+        "channel_name": "general",
+        "user_id": user,
+        "user_name": "alice",
+        "command": command,
+        "text": text,
+        "api_app_id": "A0TIMBOT",
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": "1.2.3",
+    }
+
+
 def command_body(
     command: str,
     text: str,
@@ -158,23 +185,8 @@ def command_body(
     channel: str = "C0GENERAL",
 ) -> str:
     """The form body of a slash command."""
-    return urllib.parse.urlencode(
-        {
-            "token": "deprecated",
-            "team_id": team,
-            "team_domain": "home",
-            "channel_id": channel,
-            "channel_name": "general",
-            "user_id": user,
-            "user_name": "alice",
-            "command": command,
-            "text": text,
-            "api_app_id": "A0TIMBOT",
-            "is_enterprise_install": "false",
-            "response_url": response_url,
-            "trigger_id": "1.2.3",
-        }
-    )
+    fields = command_fields(command, text, response_url=response_url, user=user, team=team, channel=channel)
+    return urllib.parse.urlencode(fields)
 
 
 def click_body(

@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from tests.conftest import register_secret
 from tests.e2e.conftest import buttons, visible_text
-from tests.slack.fakes import BOT_TOKEN, TEAM, FakeSlack, ServerThread
+from tests.slack.fakes import BOT_TOKEN, TEAM, FakeSlack, ServerThread, command_fields
 from timbot.errors import ConfigError
 from timbot.settings import Settings, load_settings
 from timbot.slack.socket import _socket_mode
@@ -125,21 +125,7 @@ class Harness:
 
 def slash_payload(command: str, text: str, *, response_url: str, user: str = "U0ALICE") -> dict[str, Any]:
     """The ``payload`` of a ``slash_commands`` envelope: the slash command's form fields as JSON."""
-    return {
-        "token": "deprecated",
-        "team_id": TEAM,
-        "team_domain": "home",
-        "channel_id": "C0GENERAL",
-        "channel_name": "general",
-        "user_id": user,
-        "user_name": "alice",
-        "command": command,
-        "text": text,
-        "api_app_id": "A0TIMBOT",
-        "is_enterprise_install": "false",
-        "response_url": response_url,
-        "trigger_id": "1.2.3",
-    }
+    return dict(command_fields(command, text, response_url=response_url, user=user))
 
 
 def click_payload(action_id: str, value: str, *, response_url: str, user: str = "U0ALICE") -> dict[str, Any]:
