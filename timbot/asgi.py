@@ -23,7 +23,7 @@ from timbot.slack.respond import response_client
 from timbot.slack.tasks import TaskRegistry
 from timbot.tim.client import TimClient
 
-__all__ = ["REQUIRED", "TimFactory", "TimbotASGI", "app", "create_app"]
+__all__ = ["REQUIRED", "TimFactory", "TimbotASGI", "app", "create_app", "serve"]
 
 logger = logging.getLogger(__name__)
 
@@ -180,3 +180,18 @@ def create_app(
 
 #: ``uvicorn timbot.asgi:app``
 app = create_app()
+
+
+def serve(settings: Settings) -> None:
+    """Serve ``timbot.asgi`` with uvicorn on 0.0.0.0:``PORT`` (what the Procfile runs); blocks.
+
+    Args:
+        settings: the loaded settings; a missing required one stops start-up with one line.
+
+    Raises:
+        ConfigError: a required setting is missing.
+    """
+    import uvicorn
+
+    settings.require(*REQUIRED)
+    uvicorn.run(create_app(settings), host="0.0.0.0", port=settings.port, lifespan="on")

@@ -115,8 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from timbot.asgi import serve
     from timbot.settings import load_settings
-    from timbot.slack.socket import serve
 
     serve(load_settings())
     return 0

@@ -1,11 +1,10 @@
-"""Running timbot: the HTTP server (``timbot serve``) and Socket Mode (``timbot socket``)."""
+"""Socket Mode (``timbot socket``): the Bolt app over Slack's WebSocket, for a laptop with no public URL."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 
-import uvicorn
 from pydantic import SecretStr
 
 from timbot.errors import ConfigError
@@ -15,25 +14,10 @@ from timbot.slack.respond import response_client
 from timbot.slack.tasks import TaskRegistry
 from timbot.tim.client import TimClient
 
-__all__ = ["run_socket_mode", "serve"]
+__all__ = ["run_socket_mode"]
 
 #: Seconds Socket Mode waits, on exit, for answers already acknowledged.
 GRACE = 20.0
-
-
-def serve(settings: Settings) -> None:
-    """Serve ``timbot.asgi`` with uvicorn on 0.0.0.0:``PORT`` (what the Procfile runs); blocks.
-
-    Args:
-        settings: the loaded settings; a missing required one stops start-up with one line.
-
-    Raises:
-        ConfigError: a required setting is missing.
-    """
-    from timbot.asgi import REQUIRED, create_app
-
-    settings.require(*REQUIRED)
-    uvicorn.run(create_app(settings), host="0.0.0.0", port=settings.port, lifespan="on")
 
 
 async def _socket_mode(settings: Settings) -> None:
