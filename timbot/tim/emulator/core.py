@@ -14,6 +14,7 @@ import httpx
 
 from timbot.tim.emulator.api import ENDPOINTS
 from timbot.tim.emulator.checks import check_query
+from timbot.tim.emulator.control import handle_control, is_control
 from timbot.tim.emulator.data import DemoData
 from timbot.tim.emulator.faults import Faults
 from timbot.tim.emulator.fields import ApiError
@@ -273,9 +274,11 @@ class EmulatorASGI:
         query = dict(
             reversed(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
         )
-        reply = await self.emulator.handle(
-            method=scope["method"], path=scope["path"], query=query, body=b"".join(chunks)
-        )
+        body, path = b"".join(chunks), scope["path"]
+        if is_control(path):  # the control API: not a Tencent call, so neither recorded nor rate limited
+            reply = Reply(*handle_control(self.emulator, method=scope["method"], path=path, body=body))
+        else:
+            reply = await self.emulator.handle(method=scope["method"], path=path, query=query, body=body)
         await send(
             {
                 "type": "http.response.start",

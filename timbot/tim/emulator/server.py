@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uvicorn
 
+from timbot.tim.emulator.control import CONTROL_PREFIX
 from timbot.tim.emulator.core import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
 
 __all__ = ["banner", "run_emulator_server"]
@@ -31,6 +32,8 @@ def banner(*, host: str, port: int, emulator: Emulator, key: str) -> str:
             f"  TIM_SECRET_KEY={key}",
             f"  demo data: {len(emulator.data.groups)} groups, {len(emulator.data.users)} users; try user "
             f"{showcase.user}, group {showcase.big_group_id}, live room {showcase.live_room_id}",
+            f"  control: POST/DELETE {CONTROL_PREFIX}/faults, GET/DELETE {CONTROL_PREFIX}/calls, "
+            f"GET {CONTROL_PREFIX} (script faults, read calls)",
         ]
     )
 

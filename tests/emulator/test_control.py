@@ -1,0 +1,188 @@
+"""The emulator's HTTP control API (``/_emulator``), driven over real HTTP as an outside tester would."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from tests.emulator.conftest import APPID_LIST, GROUP_INFO, admin_query, fresh_emulator
+from timbot.tim.emulator import DEMO_KEY, Emulator
+
+Served = tuple[Emulator, httpx.AsyncClient]
+
+
+@pytest.fixture
+async def served() -> AsyncIterator[Served]:
+    """A fresh emulator (rate limits on, as ``timbot emulator`` serves it) on a free loopback port."""
+    emulator = fresh_emulator()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(emulator.asgi, log_level="warning", access_log=False, lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    for _ in range(500):
+        if server.started:
+            break
+        await asyncio.sleep(0.01)
+    assert server.started
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        yield emulator, client
+    server.should_exit = True
+    await task
+    sock.close()
+
+
+async def _script(client: httpx.AsyncClient, fault: dict[str, Any]) -> None:
+    response = await client.post("/_emulator/faults", json=fault)
+    assert (response.status_code, response.json()) == (200, {"ok": True})
+
+
+async def _group_info(emulator: Emulator, client: httpx.AsyncClient) -> httpx.Response:
+    body = {"GroupIdList": [emulator.data.showcase.big_group_id]}
+    return await client.post(f"/v4/{GROUP_INFO}", params=admin_query(), json=body)
+
+
+async def _calls(client: httpx.AsyncClient) -> dict[str, Any]:
+    response = await client.get("/_emulator/calls")
+    assert response.status_code == 200
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+async def test_a_scripted_error_fails_one_call_of_its_api_then_tencent_answers(served: Served) -> None:
+    emulator, client = served
+    await _script(client, {"kind": "error", "code": 10002, "times": 1, "endpoint": "get_group_info"})
+    other = await client.post(f"/v4/{APPID_LIST}", params=admin_query(), json={"Limit": 1})
+    assert other.json()["ErrorCode"] == 0, "a fault for get_group_info leaves other APIs alone"
+    failed = (await _group_info(emulator, client)).json()
+    assert (failed["ActionStatus"], failed["ErrorCode"]) == ("FAIL", 10002)
+    ok = (await _group_info(emulator, client)).json()
+    assert ok["ErrorCode"] == 0 and ok["GroupInfo"][0]["GroupId"] == emulator.data.showcase.big_group_id
+
+    record = await _calls(client)
+    assert [(c["endpoint"], c["code"], c["status"]) for c in record["calls"]] == [
+        (APPID_LIST, 0, 200),
+        (GROUP_INFO, 10002, 200),
+        (GROUP_INFO, 0, 200),
+    ]
+    assert record["counts"] == {APPID_LIST: 1, GROUP_INFO: 2}
+    stamps = [c["at"] for c in record["calls"]]
+    assert stamps == sorted(stamps) and stamps[0] <= time.monotonic()
+
+
+async def test_a_scripted_502_answers_html_twice(served: Served) -> None:
+    emulator, client = served
+    await _script(client, {"kind": "http_status", "status": 502, "times": 2})
+    for _ in range(2):
+        response = await _group_info(emulator, client)
+        assert response.status_code == 502 and response.headers["content-type"].startswith("text/html")
+    assert (await _group_info(emulator, client)).json()["ErrorCode"] == 0
+    assert [(c["code"], c["status"]) for c in (await _calls(client))["calls"]] == [
+        (None, 502),
+        (None, 502),
+        (0, 200),
+    ]
+
+
+async def test_a_scripted_delay_holds_the_answer(served: Served) -> None:
+    emulator, client = served
+    await _script(client, {"kind": "delay", "seconds": 0.6})
+    started = time.monotonic()
+    response = await _group_info(emulator, client)
+    assert time.monotonic() - started >= 0.6
+    assert response.json()["ErrorCode"] == 0
+
+
+async def test_broken_bodies_and_missing_fields(served: Served) -> None:
+    emulator, client = served
+    await _script(client, {"kind": "bad_json"})
+    await _script(client, {"kind": "missing_fields", "fields": ["ErrorCode"], "endpoint": GROUP_INFO})
+    broken = await _group_info(emulator, client)
+    assert broken.status_code == 200
+    with pytest.raises(ValueError):
+        broken.json()
+    partial = (await _group_info(emulator, client)).json()
+    assert "ErrorCode" not in partial and partial["ActionStatus"] == "OK"
+
+
+async def test_delete_clears_faults_and_empties_the_record(served: Served) -> None:
+    emulator, client = served
+    await _script(client, {"kind": "error", "code": 70001, "times": None})
+    for _ in range(2):
+        assert (await _group_info(emulator, client)).json()["ErrorCode"] == 70001
+    assert (await client.delete("/_emulator/faults")).json() == {"ok": True}
+    assert (await _group_info(emulator, client)).json()["ErrorCode"] == 0
+    assert len((await _calls(client))["calls"]) == 3
+    assert (await client.delete("/_emulator/calls")).json() == {"ok": True}
+    assert await _calls(client) == {"calls": [], "counts": {}}
+
+
+async def test_control_requests_are_not_tencent_calls_and_hide_credentials(served: Served) -> None:
+    emulator, client = served
+    query = admin_query()
+    await client.post(f"/v4/{GROUP_INFO}", params=query, json={"GroupIdList": ["@TGS#none"]})
+    for _ in range(3):
+        assert (await client.get("/_emulator/calls")).status_code == 200
+    await client.get("/_emulator")
+    await client.delete("/_emulator/faults")
+    record = await client.get("/_emulator/calls")
+    assert [c["endpoint"] for c in record.json()["calls"]] == [GROUP_INFO]
+    assert set(record.json()["calls"][0]) == {"endpoint", "at", "code", "status"}
+    assert query["usersig"] not in record.text and "usersig" not in record.text
+    assert len(emulator.calls) == 1
+
+
+async def test_the_description_names_the_app_and_routes_but_not_the_key(served: Served) -> None:
+    emulator, client = served
+    response = await client.get("/_emulator")
+    answer = response.json()
+    assert response.status_code == 200
+    assert (answer["sdkappid"], answer["admin"], answer["seed"]) == (emulator.sdkappid, emulator.admin, 0)
+    assert "POST /_emulator/faults" in answer["routes"] and "GET /_emulator/calls" in answer["routes"]
+    assert DEMO_KEY not in response.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"kind": "flood"}',
+        b'{"code": 10002}',
+        b'{"kind": "error"}',
+        b'{"kind": "error", "code": "10002"}',
+        b'{"kind": "error", "code": 10002, "times": 0}',
+        b'{"kind": "error", "code": 10002, "times": 1.5}',
+        b'{"kind": "delay", "seconds": -1}',
+        b'{"kind": "delay", "seconds": "4"}',
+        b'{"kind": "http_status", "status": 200}',
+        b'{"kind": "missing_fields", "fields": "ErrorCode"}',
+        b'{"kind": "bad_json", "time": 2}',
+        b'[{"kind": "bad_json"}]',
+        b"not json",
+        b"",
+    ],
+)
+async def test_a_bad_control_request_is_a_400_and_scripts_nothing(served: Served, body: bytes) -> None:
+    emulator, client = served
+    response = await client.post("/_emulator/faults", content=body)
+    assert response.status_code == 400
+    answer = response.json()
+    assert answer["ok"] is False and isinstance(answer["error"], str) and answer["error"]
+    assert (await _group_info(emulator, client)).json()["ErrorCode"] == 0
+
+
+async def test_unknown_routes_and_methods(served: Served) -> None:
+    _, client = served
+    missing = await client.get("/_emulator/nothing")
+    assert missing.status_code == 404 and missing.json()["ok"] is False
+    wrong = await client.get("/_emulator/faults")
+    assert wrong.status_code == 405 and "POST" in wrong.json()["error"]
+    assert (await client.put("/_emulator/calls")).status_code == 405
