@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import re
 import shlex
@@ -15,7 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID
+from timbot.tim.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID
+from timbot.tim.usersig import sign
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -134,6 +137,32 @@ def test_the_staging_lines_check_the_emulator(emulator_url: tuple[str, int]) -> 
     assert DEMO_KEY not in done.stdout + done.stderr
 
 
+def test_the_curl_line_scripts_a_fault_on_the_emulator(
+    emulator_url: tuple[str, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    _, port = emulator_url
+    line = next(c for c in _sh_commands() if c.startswith("curl "))
+    argv = shlex.split(line.replace("8080", str(port)))
+    assert argv[:3] == ["curl", "-X", "POST"] and argv[4] == "-d" and len(argv) == 6
+    # what curl sends for -d: the body as is, with a form content type the control API ignores
+    scripted = httpx.post(f"http://{argv[3]}", content=argv[5].encode(),
+                          headers={"content-type": "application/x-www-form-urlencoded"}, timeout=5)
+    assert scripted.status_code == 200 and scripted.json() == {"ok": True}, scripted.text
+    fault = json.loads(argv[5])
+    sig = sign(sdkappid=DEMO_SDKAPPID, key=DEMO_KEY, identifier=DEMO_ADMIN)
+    query: dict[str, str | int] = {
+        "sdkappid": DEMO_SDKAPPID, "identifier": DEMO_ADMIN, "usersig": sig, "random": 1,
+        "contenttype": "json",
+    }
+    url = f"http://127.0.0.1:{port}/v4/group_open_http_svc/get_appid_group_list"
+    caplog.set_level(logging.WARNING, logger="httpx")  # its INFO line would show the sig in the URL
+    codes = [httpx.post(url, params=query, json={"Limit": 1}, timeout=5).json()["ErrorCode"]
+             for _ in range(2)]
+    assert codes == [fault["code"], 0], "the scripted error answers the next call once, then Tencent answers"
+    record = httpx.get(f"http://127.0.0.1:{port}/_emulator/calls", timeout=5).json()
+    assert [c["code"] for c in record["calls"]][-2:] == codes
+
+
 def test_the_procfile_command_serves_healthz() -> None:
     line = next(c for c in _sh_commands() if c.startswith("uvicorn "))
     assert (ROOT / "Procfile").read_text(encoding="utf-8").strip() == f"web: {line}"
@@ -194,6 +223,6 @@ def test_the_development_checks_pass(tool: str) -> None:
 
 def test_every_readme_command_is_covered_above() -> None:
     covered = ("python3 -m venv", "uvicorn ", "timbot emulator", "TIM_BASE_URL=", "SLACK_APP_TOKEN=",
-               "python -m bench", ".venv/bin/ruff ", ".venv/bin/mypy ")
+               "python -m bench", ".venv/bin/ruff ", ".venv/bin/mypy ", "curl -X POST ")
     for line in _sh_commands():
         assert line.startswith(covered), f"README command not run by any test: {line}"
