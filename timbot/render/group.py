@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Final
-
 from timbot.commands.results import GroupCardsPage, GroupPage
 from timbot.render.escape import clip, code, escape, one_line
 from timbot.render.fmt import date, plural
@@ -12,8 +10,6 @@ from timbot.tim.codes import explain
 from timbot.tim.models import GroupInfo, GroupMember
 
 __all__ = ["group_card_parts", "group_cards_parts"]
-
-_TOO_LARGE: Final = 10018
 
 
 def _text(value: str, limit: int = 300) -> str:
