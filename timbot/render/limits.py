@@ -23,7 +23,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from timbot.render.escape import clip, clip_plain
+from timbot.commands.state import MAX_VALUE
+from timbot.render.escape import clip, clip_plain, escape
 from timbot.render.message import Message
 
 __all__ = [
@@ -54,7 +55,6 @@ MAX_BUTTON: Final = 75
 MAX_CONTEXT: Final = 10
 MAX_ID: Final = 255
 MAX_TEXT: Final = 4000
-MAX_VALUE: Final = 2000
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def _section(part: Section, block_id: str) -> SectionBlock:
 
 
 def _fallback(header: str, context: list[str], parts: list[Part]) -> str:
-    lines = [header.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), *context]
+    lines = [escape(header), *context]
     for part in parts:
         if isinstance(part, Section):
             lines.extend(line for line in (part.text, *part.fields) if line)
