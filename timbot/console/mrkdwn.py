@@ -84,31 +84,59 @@ class Style:
         return f"\x1b[{on}m{text}\x1b[{off}m" if self.color and text else text
 
     def bold(self, text: str) -> str:
-        """Bold text."""
+        """Bold text.
+
+        Args:
+            text: the text to style.
+        """
         return self._wrap(text, "1", "22")
 
     def dim(self, text: str) -> str:
-        """Dimmed text."""
+        """Dimmed text.
+
+        Args:
+            text: the text to style.
+        """
         return self._wrap(text, "2", "22")
 
     def italic(self, text: str) -> str:
-        """Italic text."""
+        """Italic text.
+
+        Args:
+            text: the text to style.
+        """
         return self._wrap(text, "3", "23")
 
     def underline(self, text: str) -> str:
-        """Underlined text."""
+        """Underlined text.
+
+        Args:
+            text: the text to style.
+        """
         return self._wrap(text, "4", "24")
 
     def strike(self, text: str) -> str:
-        """Struck-through text."""
+        """Struck-through text.
+
+        Args:
+            text: the text to style.
+        """
         return self._wrap(text, "9", "29")
 
     def red(self, text: str) -> str:
-        """Red text (failures)."""
+        """Red text (failures).
+
+        Args:
+            text: the text to style.
+        """
         return self._wrap(text, "31", "39")
 
     def green(self, text: str) -> str:
-        """Green text (passes)."""
+        """Green text (passes).
+
+        Args:
+            text: the text to style.
+        """
         return self._wrap(text, "32", "39")
 
 
