@@ -189,7 +189,7 @@ def command_body(
     return urllib.parse.urlencode(fields)
 
 
-def click_body(
+def click_payload(
     action_id: str,
     value: str,
     *,
@@ -198,9 +198,10 @@ def click_body(
     user_team: str = TEAM,
     team: str = TEAM,
     channel: str = "C0GENERAL",
-) -> str:
-    """The form body of a block_actions click on an ephemeral message."""
-    payload = {
+) -> dict[str, Any]:
+    """A block_actions click on an ephemeral message (the ``payload`` form field over HTTP, JSON in
+    Socket Mode)."""
+    return {
         "type": "block_actions",
         "user": {"id": user, "username": "alice", "name": "alice", "team_id": user_team},
         "api_app_id": "A0TIMBOT",
@@ -223,4 +224,21 @@ def click_body(
             }
         ],
     }
+
+
+def click_body(
+    action_id: str,
+    value: str,
+    *,
+    response_url: str,
+    user: str = "U0ALICE",
+    user_team: str = TEAM,
+    team: str = TEAM,
+    channel: str = "C0GENERAL",
+) -> str:
+    """The form body of a block_actions click on an ephemeral message."""
+    payload = click_payload(
+        action_id, value, response_url=response_url, user=user, user_team=user_team, team=team,
+        channel=channel,
+    )
     return urllib.parse.urlencode({"payload": json.dumps(payload)})

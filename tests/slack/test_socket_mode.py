@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from tests.conftest import register_secret
 from tests.e2e.conftest import buttons, visible_text
-from tests.slack.fakes import BOT_TOKEN, TEAM, FakeSlack, ServerThread, command_fields
+from tests.slack.fakes import BOT_TOKEN, TEAM, FakeSlack, ServerThread, click_payload, command_fields
 from timbot.errors import ConfigError
 from timbot.settings import Settings, load_settings
 from timbot.slack.socket import _socket_mode
@@ -126,38 +126,6 @@ class Harness:
 def slash_payload(command: str, text: str, *, response_url: str, user: str = "U0ALICE") -> dict[str, Any]:
     """The ``payload`` of a ``slash_commands`` envelope: the slash command's form fields as JSON."""
     return dict(command_fields(command, text, response_url=response_url, user=user))
-
-
-def click_payload(action_id: str, value: str, *, response_url: str, user: str = "U0ALICE") -> dict[str, Any]:
-    """The ``payload`` of an ``interactive`` envelope: a block_actions click on an ephemeral message."""
-    return {
-        "type": "block_actions",
-        "user": {"id": user, "username": "alice", "name": "alice", "team_id": TEAM},
-        "api_app_id": "A0TIMBOT",
-        "token": "deprecated",
-        "container": {
-            "type": "message",
-            "message_ts": "1.1",
-            "channel_id": "C0GENERAL",
-            "is_ephemeral": True,
-        },
-        "trigger_id": "1.2.3",
-        "team": {"id": TEAM, "domain": "home"},
-        "enterprise": None,
-        "is_enterprise_install": False,
-        "channel": {"id": "C0GENERAL", "name": "general"},
-        "response_url": response_url,
-        "actions": [
-            {
-                "action_id": action_id,
-                "block_id": "pager:1",
-                "text": {"type": "plain_text", "text": "Next"},
-                "value": value,
-                "type": "button",
-                "action_ts": "1.2",
-            }
-        ],
-    }
 
 
 @pytest.fixture
