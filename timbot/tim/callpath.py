@@ -116,9 +116,19 @@ class CallPath:
             TimApiError, TimTransportError, TimProtocolError.
         """
         key = (endpoint, json.dumps(body, sort_keys=True, separators=(",", ":")))
-        # the cache keeps the checked body as bytes (compact, its size known) and each caller gets its
-        # own parsed copy: a few dozen microseconds per answer against several times the memory
-        raw = await self.cache.get_or_call(key, lambda: self._send(endpoint, body))
+        # the cache keeps the checked body as bytes (compact, its size known) and every caller gets its
+        # own parsed copy: the caller whose miss sent the request takes the one the check parsed, the
+        # others (sharing that call, or hitting the cache later) parse the bytes
+        checked: list[dict[str, Any]] = []
+
+        async def send() -> bytes:
+            data, raw = await self._send(endpoint, body)
+            checked.append(data)
+            return raw
+
+        raw = await self.cache.get_or_call(key, send)
+        if checked:
+            return checked[0]
         data: dict[str, Any] = json.loads(raw)
         return data
 
@@ -127,7 +137,7 @@ class CallPath:
         await self.cache.aclose()
         await self.http.aclose()
 
-    async def _send(self, endpoint: str, body: dict[str, Any]) -> bytes:
+    async def _send(self, endpoint: str, body: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         started, tries, transient, rate_waited, resigned = time.monotonic(), 0, 0, 0.0, False
         once: set[int] = set()
         while True:
@@ -171,8 +181,9 @@ class CallPath:
         level = logging.DEBUG if code == 0 else logging.INFO
         log.log(level, "tim %s code=%d tries=%d ms=%.0f", endpoint, code, tries, ms)
 
-    async def _try(self, endpoint: str, body: dict[str, Any]) -> bytes:
-        """One paced HTTP try; raises ``_Retry`` for what may be retried, the final error otherwise."""
+    async def _try(self, endpoint: str, body: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+        """One paced HTTP try: the checked answer, parsed and as bytes; raises ``_Retry`` for what may be
+        retried, the final error otherwise."""
         try:
             # counted by the pacer from when the request ends: it reached Tencent before that
             async with self._pacers.get(endpoint, self._default_pacer).hold():
@@ -190,8 +201,7 @@ class CallPath:
             if response.status_code in _RETRY_STATUS:
                 raise _Retry("transient", detail, error)
             raise error
-        self._check(endpoint, response)
-        return response.content
+        return self._check(endpoint, response), response.content
 
     def _check(self, endpoint: str, response: httpx.Response) -> dict[str, Any]:
         try:
