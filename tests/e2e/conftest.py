@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 import uuid
@@ -22,7 +23,7 @@ from tests.slack.fakes import (
     command_body,
     signed_headers,
 )
-from timbot.asgi import create_app
+from timbot.asgi import TimbotASGI, TimFactory, create_app
 from timbot.settings import load_settings
 from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 
@@ -39,13 +40,16 @@ class Sent:
 
 @dataclass
 class Stack:
-    """The running system: app URL, Tencent (emulator), Slack (fake) and an HTTP client."""
+    """The running system: the app (its URL, ASGI object and server), Tencent (emulator), Slack (fake) and an
+    HTTP client."""
 
     app_url: str
     slack: FakeSlack
     slack_url: str
     emulator: Emulator
     http: httpx.Client
+    asgi: TimbotASGI
+    server: ServerThread
 
     def _send(self, body: str, headers: dict[str, str]) -> tuple[int, float]:
         started = time.monotonic()
@@ -53,10 +57,17 @@ class Stack:
         return answer.status_code, time.monotonic() - started
 
     def command(
-        self, command: str, text: str = "", *, headers: dict[str, str] | None = None, **fields: Any
+        self,
+        command: str,
+        text: str = "",
+        *,
+        key: str | None = None,
+        headers: dict[str, str] | None = None,
+        **fields: Any,
     ) -> Sent:
-        """Send a signed slash command (or with ``headers`` as given)."""
-        key = uuid.uuid4().hex
+        """Send a signed slash command (or with ``headers`` as given) whose response_url ends in ``key`` (a
+        fresh one when None)."""
+        key = key or uuid.uuid4().hex
         body = command_body(command, text, response_url=f"{self.slack_url}/hooks/{key}", **fields)
         status, seconds = self._send(body, signed_headers(body) if headers is None else headers)
         return Sent(status, seconds, key, body)
@@ -73,6 +84,17 @@ class Stack:
         assert sent.status == 200, sent
         assert sent.seconds < 3.0, f"ack took {sent.seconds:.2f} s"
         return self.slack.wait_posts(sent.key, 1, timeout)[0]
+
+    def in_flight(self) -> int:
+        """Answer tasks still running in the app."""
+        return len(self.asgi.tasks)
+
+    def settle(self, timeout: float = 5.0) -> int:
+        """Wait until no answer task is running (or ``timeout``); return how many still run."""
+        deadline = time.monotonic() + timeout
+        while self.in_flight() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.in_flight()
 
 
 def buttons(message: dict[str, Any]) -> dict[str, str]:
@@ -112,38 +134,75 @@ def mentions(text: str, item: str) -> bool:
     return re.search(r"(?<![\w@#:.\-])" + re.escape(item) + r"(?![\w\-])", text) is not None
 
 
-@pytest.fixture(scope="module")
-def stack() -> Iterator[Stack]:
-    emulator = Emulator(seed=0)
+@contextlib.contextmanager
+def backends(emulator: Emulator) -> Iterator[tuple[str, FakeSlack, str]]:
+    """The emulator and a fake Slack under uvicorn on loopback: yields (Tencent URL, Slack, Slack URL)."""
     tencent = ServerThread(emulator.asgi, lifespan="off").start()
     slack = FakeSlack()
     slack_server = ServerThread(slack.app(), lifespan="off").start()
-    settings = load_settings(
-        slack_signing_secret=SIGNING_SECRET,
-        slack_bot_token=BOT_TOKEN,
-        slack_api_url=f"{slack_server.url}/api/",
-        tim_sdkappid=DEMO_SDKAPPID,
-        tim_secret_key=DEMO_KEY,
-        tim_base_url=tencent.url,
-        timbot_allowed_users="",
-        timbot_allowed_channels="",
-        timbot_allow_guests=False,
-    )
-    app = ServerThread(create_app(settings, grace=10.0)).start()
-    with httpx.Client(timeout=10.0) as http:
-        yield Stack(app_url=app.url, slack=slack, slack_url=slack_server.url, emulator=emulator, http=http)
-    app.stop()
-    slack_server.stop()
-    tencent.stop()
+    try:
+        yield tencent.url, slack, slack_server.url
+    finally:
+        slack_server.stop()
+        tencent.stop()
+
+
+@contextlib.contextmanager
+def running_stack(
+    emulator: Emulator,
+    *,
+    tim_base_url: str | None = None,
+    grace: float = 10.0,
+    tim_factory: TimFactory | None = None,
+    **overrides: Any,
+) -> Iterator[Stack]:
+    """Start the emulator over HTTP, a fake Slack and the app under uvicorn; yield the :class:`Stack`; stop
+    them.
+
+    Args:
+        emulator: the Tencent to serve.
+        tim_base_url: where the app sends Tencent calls (default: the emulator).
+        grace: the app's shutdown grace.
+        tim_factory: builds the app's Tencent client (default: the production client).
+        overrides: more settings (``timbot_cache_ttl=0``, allow-lists...).
+    """
+    with backends(emulator) as (tencent_url, slack, slack_url):
+        settings = load_settings(
+            **{
+                "slack_signing_secret": SIGNING_SECRET,
+                "slack_bot_token": BOT_TOKEN,
+                "slack_api_url": f"{slack_url}/api/",
+                "tim_sdkappid": DEMO_SDKAPPID,
+                "tim_secret_key": DEMO_KEY,
+                "tim_base_url": tim_base_url or tencent_url,
+                "timbot_allowed_users": "",
+                "timbot_allowed_channels": "",
+                "timbot_allow_guests": False,
+                **overrides,
+            }
+        )
+        asgi = create_app(settings, grace=grace, tim_factory=tim_factory)
+        server = ServerThread(asgi).start()
+        try:
+            with httpx.Client(timeout=10.0) as http:
+                yield Stack(app_url=server.url, slack=slack, slack_url=slack_url, emulator=emulator,
+                            http=http, asgi=asgi, server=server)
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[Stack]:
+    with running_stack(Emulator(seed=0)) as running:
+        yield running
 
 
 @pytest.fixture
 def fresh(stack: Stack) -> Stack:
     """The shared stack with Tencent faults and Slack users reset."""
     stack.emulator.faults.clear()
-    stack.slack.users.clear()
-    stack.slack.users_info_fails = False
+    stack.slack.reset()
     return stack
 
 
-__all__ = ["TEAM", "Sent", "Stack", "buttons", "mentions", "visible_text"]
+__all__ = ["TEAM", "Sent", "Stack", "backends", "buttons", "mentions", "running_stack", "visible_text"]

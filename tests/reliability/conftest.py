@@ -3,7 +3,6 @@ HTTP as Tencent, a local fake Slack; plus the hypothesis profiles (``TIMBOT_FUZZ
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import signal
@@ -12,29 +11,21 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 from hypothesis import HealthCheck, settings
-from starlette.requests import Request
-from starlette.responses import Response
 
 from tests.conftest import scan_later
-from tests.e2e.conftest import Sent, Stack
+from tests.e2e.conftest import Stack
+from tests.e2e.conftest import running_stack as e2e_running_stack
 from tests.slack.fakes import (
     BOT_TOKEN,
     SIGNING_SECRET,
-    FakeSlack,
-    ServerThread,
-    command_body,
-    signed_headers,
 )
-from timbot.asgi import TimbotASGI, create_app
-from timbot.settings import Settings, load_settings
+from timbot.settings import Settings
 from timbot.tim.client import TimClient
 from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 
@@ -80,37 +71,6 @@ def fast_tim(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> 
     )
 
 
-@dataclass
-class SlowableSlack(FakeSlack):
-    """The shared fake Slack, whose ``users.info`` can also be slow."""
-
-    users_info_delay: float = 0.0
-
-    async def _users_info(self, request: Request) -> Response:
-        if self.users_info_delay:
-            await asyncio.sleep(self.users_info_delay)
-        return await super()._users_info(request)
-
-
-@dataclass
-class Rig(Stack):
-    """A :class:`Stack` that also knows the ASGI app, to read its task registry."""
-
-    asgi: TimbotASGI | None = None
-
-    def in_flight(self) -> int:
-        """Answer tasks still running in the app."""
-        assert self.asgi is not None
-        return len(self.asgi.tasks)
-
-    def settle(self, timeout: float = 5.0) -> int:
-        """Wait until no answer task is running (or ``timeout``); return how many still run."""
-        deadline = time.monotonic() + timeout
-        while self.in_flight() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self.in_flight()
-
-
 def closed_port() -> int:
     """A loopback port nothing listens on (bound, then closed)."""
     with socket.socket() as sock:
@@ -120,105 +80,35 @@ def closed_port() -> int:
 
 
 @contextlib.contextmanager
-def running_stack(
-    emulator: Emulator,
-    *,
-    tim_base_url: str | None = None,
-    grace: float = 10.0,
-    fast: bool = True,
-    **overrides: Any,
-) -> Iterator[Rig]:
-    """Start the emulator over HTTP, a fake Slack and the app; yield the :class:`Stack`; stop them.
+def running_stack(emulator: Emulator, *, fast: bool = True, **kwargs: Any) -> Iterator[Stack]:
+    """The e2e :func:`~tests.e2e.conftest.running_stack`, by default with :func:`fast_tim` as its Tencent
+    client.
 
     Args:
         emulator: the Tencent to serve.
-        tim_base_url: where the app sends Tencent calls (default: the emulator).
-        grace: the app's shutdown grace.
         fast: use :func:`fast_tim` (short timeouts) rather than the production client.
-        overrides: more settings (``timbot_cache_ttl=0``, allow-lists...).
+        kwargs: ``tim_base_url``, ``grace`` and more settings, as the e2e ``running_stack`` takes them.
     """
-    with backends(emulator) as (tencent_url, slack, slack_url):
-        with _app_for(emulator, tencent_url, slack, slack_url, tim_base_url, grace, fast, overrides) as rig:
-            yield rig
-
-
-@contextlib.contextmanager
-def backends(emulator: Emulator) -> Iterator[tuple[str, FakeSlack, str]]:
-    """The emulator and a fake Slack under uvicorn on loopback: yields (Tencent URL, Slack, Slack URL)."""
-    tencent = ServerThread(emulator.asgi, lifespan="off").start()
-    slack = SlowableSlack()
-    slack_server = ServerThread(slack.app(), lifespan="off").start()
-    try:
-        yield tencent.url, slack, slack_server.url
-    finally:
-        slack_server.stop()
-        tencent.stop()
-
-
-@contextlib.contextmanager
-def _app_for(
-    emulator: Emulator,
-    tencent_url: str,
-    slack: FakeSlack,
-    slack_url: str,
-    tim_base_url: str | None,
-    grace: float,
-    fast: bool,
-    overrides: dict[str, Any],
-) -> Iterator[Rig]:
-    values: dict[str, Any] = {
-        "slack_signing_secret": SIGNING_SECRET,
-        "slack_bot_token": BOT_TOKEN,
-        "slack_api_url": f"{slack_url}/api/",
-        "tim_sdkappid": DEMO_SDKAPPID,
-        "tim_secret_key": DEMO_KEY,
-        "tim_base_url": tim_base_url or tencent_url,
-        "timbot_allowed_users": "",
-        "timbot_allowed_channels": "",
-        "timbot_allow_guests": False,
-        **overrides,
-    }
-    app_asgi = create_app(load_settings(**values), grace=grace, tim_factory=fast_tim if fast else None)
-    app = ServerThread(app_asgi).start()
-    try:
-        with httpx.Client(timeout=10.0) as http:
-            yield Rig(
-                app_url=app.url, slack=slack, slack_url=slack_url, emulator=emulator, http=http, asgi=app_asgi
-            )
-    finally:
-        app.stop()
+    with e2e_running_stack(emulator, tim_factory=fast_tim if fast else None, **kwargs) as stack:
+        yield stack
 
 
 @pytest.fixture(scope="package")
-def faulty() -> Iterator[Rig]:
+def faulty() -> Iterator[Stack]:
     """One stack for the fault tests: no answer cache (every command reaches Tencent), no rate limits."""
     with running_stack(Emulator(seed=0, enforce_rate_limits=False), timbot_cache_ttl=0) as stack:
         yield stack
 
 
 @pytest.fixture
-def clean(faulty: Rig) -> Iterator[Rig]:
+def clean(faulty: Stack) -> Iterator[Stack]:
     """The fault stack with faults, users and Slack hooks reset; checks no answer task is left running."""
     faulty.emulator.faults.clear()
-    faulty.slack.users.clear()
-    faulty.slack.users_info_fails = False
-    assert isinstance(faulty.slack, SlowableSlack)
-    faulty.slack.users_info_delay = 0.0
-    faulty.slack.hook_status.clear()
-    faulty.slack.hook_delay = 0.0
+    faulty.slack.reset()
     yield faulty
     assert faulty.settle() == 0, "an answer task is still running"
     faulty.emulator.faults.clear()
     faulty.slack.hook_delay = 0.0
-
-
-def send_command(rig: Stack, command: str, text: str, *, key: str | None = None, **fields: Any) -> Sent:
-    """Send a signed slash command whose response_url ends in ``key`` (a fresh one when None)."""
-    key = key or uuid.uuid4().hex
-    body = command_body(command, text, response_url=f"{rig.slack_url}/hooks/{key}", **fields)
-    started = time.monotonic()
-    answer = rig.http.post(f"{rig.app_url}/slack/events", content=body, headers=signed_headers(body))
-    return Sent(answer.status_code, time.monotonic() - started, key, body)
 
 
 def text_of(message: dict[str, Any]) -> str:

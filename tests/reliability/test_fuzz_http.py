@@ -7,7 +7,8 @@ import uuid
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.reliability.conftest import FUZZ_PROFILE, Rig, send_command
+from tests.e2e.conftest import Stack
+from tests.reliability.conftest import FUZZ_PROFILE
 from tests.reliability.test_fuzz import COMMANDS, WORDS, command_text
 from tests.slack.fakes import click_body, signed_headers
 
@@ -15,7 +16,7 @@ from tests.slack.fakes import click_body, signed_headers
 HTTP_EXAMPLES = 25 if FUZZ_PROFILE == "ci" else 2_000
 
 
-def _answered(rig: Rig, status: int, key: str) -> str:
+def _answered(rig: Stack, status: int, key: str) -> str:
     assert status == 200, f"HTTP {status}"
     (message,) = rig.slack.wait_posts(key, 1, timeout=10)
     text: str = message["text"]
@@ -25,14 +26,14 @@ def _answered(rig: Rig, status: int, key: str) -> str:
 
 @settings(settings.get_profile(FUZZ_PROFILE), max_examples=HTTP_EXAMPLES)
 @given(command=st.sampled_from(COMMANDS), text=command_text())
-def test_command_text_over_http(faulty: Rig, command: str, text: str) -> None:
-    sent = send_command(faulty, command, text)
+def test_command_text_over_http(faulty: Stack, command: str, text: str) -> None:
+    sent = faulty.command(command, text)
     _answered(faulty, sent.status, sent.key)
 
 
 @settings(settings.get_profile(FUZZ_PROFILE), max_examples=HTTP_EXAMPLES)
 @given(value=st.text(max_size=2100) | st.binary(max_size=300).map(lambda b: b.hex()) | st.sampled_from(WORDS))
-def test_button_value_over_http(faulty: Rig, value: str) -> None:
+def test_button_value_over_http(faulty: Stack, value: str) -> None:
     key = uuid.uuid4().hex
     body = click_body("timbot_next", value, response_url=f"{faulty.slack_url}/hooks/{key}")
     status = faulty.http.post(f"{faulty.app_url}/slack/events", content=body, headers=signed_headers(body))

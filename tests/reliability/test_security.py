@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import leaks
-from tests.reliability.conftest import Rig, running_stack, send_command, text_of
+from tests.e2e.conftest import Stack
+from tests.reliability.conftest import running_stack, text_of
 from tests.render.checker import RAW_MARKUP
 from tests.slack.fakes import OTHER_TEAM, SIGNING_SECRET, click_body, command_body, signed_headers
 from timbot.tim import usersig
@@ -45,7 +46,7 @@ def _forgeries() -> list[tuple[str, Any]]:
 
 @pytest.mark.parametrize("kind", ["command", "click"])
 @pytest.mark.parametrize("forgery", [f[0] for f in _forgeries()])
-def test_forged_requests_refused(clean: Rig, forgery: str, kind: str) -> None:
+def test_forged_requests_refused(clean: Stack, forgery: str, kind: str) -> None:
     headers_for = dict(_forgeries())[forgery]
     url = f"{clean.slack_url}/hooks/forged{uuid.uuid4().hex}"
     body = command_body("/im-group", GROUP, response_url=url) if kind == "command" else click_body(
@@ -60,13 +61,13 @@ def test_forged_requests_refused(clean: Rig, forgery: str, kind: str) -> None:
 
 # -- who may ask --------------------------------------------------------------------------------------------
 
-def _click(rig: Rig, key: str, **fields: Any) -> None:
+def _click(rig: Stack, key: str, **fields: Any) -> None:
     body = click_body("timbot_next", "x", response_url=f"{rig.slack_url}/hooks/{key}", **fields)
     answer = rig.http.post(f"{rig.app_url}/slack/events", content=body, headers=signed_headers(body))
     assert answer.status_code == 200
 
 
-def _refused(rig: Rig, key: str, words: str, before: int) -> None:
+def _refused(rig: Stack, key: str, words: str, before: int) -> None:
     (message,) = rig.slack.wait_posts(key, 1)
     assert words in message["text"], message["text"]
     assert message["response_type"] == "ephemeral" and message["replace_original"] is False
@@ -76,22 +77,22 @@ def _refused(rig: Rig, key: str, words: str, before: int) -> None:
 
 @pytest.mark.parametrize("flag", ["is_restricted", "is_ultra_restricted"])
 @pytest.mark.parametrize("kind", ["command", "click"])
-def test_guests_refused(clean: Rig, flag: str, kind: str) -> None:
+def test_guests_refused(clean: Stack, flag: str, kind: str) -> None:
     user = f"U0G{flag[3:8].upper()}{kind[:2].upper()}"
     clean.slack.users[user] = {"id": user, "team_id": "T0HOME", flag: True}
     before, key = len(clean.emulator.calls), uuid.uuid4().hex
     if kind == "command":
-        assert send_command(clean, "/im-group", GROUP, key=key, user=user).status == 200
+        assert clean.command("/im-group", GROUP, key=key, user=user).status == 200
     else:
         _click(clean, key, user=user)
     _refused(clean, key, "guest accounts cannot use timbot", before)
 
 
 @pytest.mark.parametrize("kind", ["command", "click"])
-def test_other_teams_refused(clean: Rig, kind: str) -> None:
+def test_other_teams_refused(clean: Stack, kind: str) -> None:
     before, key = len(clean.emulator.calls), uuid.uuid4().hex
     if kind == "command":
-        sent = send_command(clean, "/im-group", GROUP, key=key, user="U0STRANGE", team=OTHER_TEAM)
+        sent = clean.command("/im-group", GROUP, key=key, user="U0STRANGE", team=OTHER_TEAM)
         assert sent.status == 200
     else:
         _click(clean, key, user="U0STRANGE", user_team=OTHER_TEAM)
@@ -99,7 +100,7 @@ def test_other_teams_refused(clean: Rig, kind: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def gated() -> Iterator[Rig]:
+def gated() -> Iterator[Stack]:
     with running_stack(Emulator(seed=0, enforce_rate_limits=False), timbot_allowed_users="U0ALICE,U0BOB",
                        timbot_allowed_channels="C0OPS") as rig:
         yield rig
@@ -114,10 +115,10 @@ def gated() -> Iterator[Rig]:
     ],
 )
 @pytest.mark.parametrize("kind", ["command", "click"])
-def test_allow_lists(gated: Rig, user: str, channel: str, refusal: str | None, kind: str) -> None:
+def test_allow_lists(gated: Stack, user: str, channel: str, refusal: str | None, kind: str) -> None:
     before, key = len(gated.emulator.calls), uuid.uuid4().hex
     if kind == "command":
-        assert send_command(gated, "/im-group", GROUP, key=key, user=user, channel=channel).status == 200
+        assert gated.command("/im-group", GROUP, key=key, user=user, channel=channel).status == 200
     else:
         _click(gated, key, user=user, channel=channel)
     if refusal is not None:
@@ -149,7 +150,7 @@ def _hostile_emulator() -> Emulator:
 
 
 @pytest.fixture(scope="module")
-def hostile() -> Iterator[Rig]:
+def hostile() -> Iterator[Stack]:
     with running_stack(_hostile_emulator()) as rig:
         yield rig
 
@@ -197,7 +198,7 @@ def renamed_type(emulator: Emulator) -> str:
     return emulator.data.by_id[HOSTILE_ID].type
 
 
-def test_hostile_corpus_renders_harmlessly(hostile: Rig) -> None:
+def test_hostile_corpus_renders_harmlessly(hostile: Stack) -> None:
     queries = _hostile_queries(hostile.emulator)
     seen_hostile_id = False
     for command, text in queries:
@@ -210,7 +211,7 @@ def test_hostile_corpus_renders_harmlessly(hostile: Rig) -> None:
 
 # -- secrets ------------------------------------------------------------------------------------------------
 
-def test_secrets_in_tencent_error_texts_never_reach_slack(clean: Rig) -> None:
+def test_secrets_in_tencent_error_texts_never_reach_slack(clean: Stack) -> None:
     sig = usersig.sign(sdkappid=DEMO_SDKAPPID, key=DEMO_KEY, identifier=DEMO_ADMIN, expire=3600)
     clean.emulator.faults.error(70003, times=None, info=f"bad sig {sig} for key {DEMO_KEY}")
     message = clean.answer(clean.command("/im-group", GROUP))

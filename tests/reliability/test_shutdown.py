@@ -10,7 +10,8 @@ import uuid
 
 import httpx
 
-from tests.reliability.conftest import AppProcess, backends
+from tests.e2e.conftest import backends
+from tests.reliability.conftest import AppProcess
 from tests.slack.fakes import command_body, signed_headers
 from timbot.asgi import create_app
 from timbot.tim.emulator import Emulator

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.reliability.conftest import Rig, SlowableSlack, send_command
+from tests.e2e.conftest import Stack
 from tests.slack.fakes import click_body, signed_headers
 
 GROUP = "club:chess-677"
@@ -31,11 +31,11 @@ def _wait_audit(caplog: pytest.LogCaptureFixture, count: int = 1, timeout: float
 @pytest.mark.parametrize(("statuses", "delivered"), [([404], False), ([500] * 3, False), ([500], True)],
                          ids=["404", "500-always", "500-once"])
 def test_response_url_refusing(
-    clean: Rig, caplog: pytest.LogCaptureFixture, statuses: list[int], delivered: bool
+    clean: Stack, caplog: pytest.LogCaptureFixture, statuses: list[int], delivered: bool
 ) -> None:
     caplog.set_level(logging.INFO, "timbot")
     clean.slack.hook_status["refusing"] = list(statuses)
-    sent = send_command(clean, "/im-group", GROUP, key="refusing")
+    sent = clean.command("/im-group", GROUP, key="refusing")
     assert sent.status == 200 and sent.seconds < 3
     (line,) = _wait_audit(caplog)
     assert f"delivered={'yes' if delivered else 'no'}" in line and "outcome=ok" in line
@@ -49,23 +49,23 @@ def test_response_url_refusing(
     assert clean.settle() == 0
 
 
-def test_response_url_slow_but_in_time(clean: Rig, caplog: pytest.LogCaptureFixture) -> None:
+def test_response_url_slow_but_in_time(clean: Stack, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, "timbot")
     clean.slack.hook_delay = 1.5
-    sent = send_command(clean, "/im-group", GROUP, key="slowhook")
+    sent = clean.command("/im-group", GROUP, key="slowhook")
     assert sent.status == 200 and sent.seconds < 3
     assert len(clean.slack.wait_posts("slowhook", 1, timeout=10)) == 1
     assert "delivered=yes" in _wait_audit(caplog)[0] and _problems(caplog) == []
 
 
 def test_response_url_slower_than_the_poster_gives_up_once(
-    clean: Rig, caplog: pytest.LogCaptureFixture
+    clean: Stack, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Slack answering after the poster's 5 s timeout: the request was sent, so no retry (no duplicate)."""
     caplog.set_level(logging.INFO, "timbot")
     clean.slack.hook_delay = 5.5
     started = time.monotonic()
-    sent = send_command(clean, "/im-group", GROUP, key="tooslow")
+    sent = clean.command("/im-group", GROUP, key="tooslow")
     assert sent.status == 200 and sent.seconds < 3
     line = _wait_audit(caplog, timeout=20)[0]
     assert "delivered=no" in line and time.monotonic() - started < 10
@@ -77,14 +77,14 @@ def test_response_url_slower_than_the_poster_gives_up_once(
 
 
 @pytest.mark.parametrize("kind", ["command", "click"])
-def test_users_info_failing_fails_closed(clean: Rig, caplog: pytest.LogCaptureFixture, kind: str) -> None:
+def test_users_info_failing_fails_closed(clean: Stack, caplog: pytest.LogCaptureFixture, kind: str) -> None:
     caplog.set_level(logging.INFO, "timbot")
     clean.slack.users_info_fails = True
     user = f"U0DOWN{kind.upper()}"
     before = len(clean.emulator.calls)
     key = f"usersdown{kind}"
     if kind == "command":
-        sent = send_command(clean, "/im-group", GROUP, key=key, user=user)
+        sent = clean.command("/im-group", GROUP, key=key, user=user)
         status, seconds = sent.status, sent.seconds
     else:
         body = click_body("timbot_next", "x", response_url=f"{clean.slack_url}/hooks/{key}", user=user)
@@ -104,13 +104,12 @@ def test_users_info_failing_fails_closed(clean: Rig, caplog: pytest.LogCaptureFi
 
 
 def test_users_info_slower_than_its_bound_fails_closed_in_time(
-    clean: Rig, caplog: pytest.LogCaptureFixture
+    clean: Stack, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, "timbot")
-    assert isinstance(clean.slack, SlowableSlack)
     clean.slack.users_info_delay = 2.5  # over the 1.2 s timeout of Slack calls made before the ack
     before = len(clean.emulator.calls)
-    sent = send_command(clean, "/im-group", GROUP, key="usersslow", user="U0SLOWCHECK")
+    sent = clean.command("/im-group", GROUP, key="usersslow", user="U0SLOWCHECK")
     assert sent.status == 200 and sent.seconds < 3, sent.seconds
     (message,) = clean.slack.wait_posts("usersslow", 1)
     assert "could not check your account" in message["text"]

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.reliability.conftest import FAST, Rig, closed_port, running_stack, text_of
+from tests.e2e.conftest import Stack
+from tests.reliability.conftest import FAST, closed_port, running_stack, text_of
 from timbot.tim.codes import CODES, RETRY_ONCE
 from timbot.tim.emulator import Emulator
 
@@ -29,7 +30,7 @@ COMMANDS = [
 
 
 def ask(
-    rig: Rig, command: str = "/im-group", text: str = GROUP, endpoint: str = "get_group_info"
+    rig: Stack, command: str = "/im-group", text: str = GROUP, endpoint: str = "get_group_info"
 ) -> tuple[dict[str, Any], float, int]:
     """Send a command; return its one answer, the seconds until it arrived, and the calls to ``endpoint``."""
     before = len(rig.emulator.calls)
@@ -46,7 +47,7 @@ def is_data(message: dict[str, Any], item: str = GROUP) -> bool:
 
 @pytest.mark.parametrize("times", [1, 2, None], ids=["once", "twice", "always"])
 @pytest.mark.parametrize("code", TRANSIENT)
-def test_transient_codes(clean: Rig, code: int, times: int | None) -> None:
+def test_transient_codes(clean: Stack, code: int, times: int | None) -> None:
     clean.emulator.faults.error(code, times=times)
     message, _, calls = ask(clean)
     limit = 2 if code in RETRY_ONCE else int(FAST["max_tries"])
@@ -61,7 +62,7 @@ def test_transient_codes(clean: Rig, code: int, times: int | None) -> None:
 
 @pytest.mark.parametrize("times", [1, 2, None], ids=["once", "twice", "always"])
 @pytest.mark.parametrize("status", [502, 503])
-def test_gateway_errors(clean: Rig, status: int, times: int | None) -> None:
+def test_gateway_errors(clean: Stack, status: int, times: int | None) -> None:
     clean.emulator.faults.http_status(status, times=times)
     message, _, calls = ask(clean)
     if times is not None:
@@ -71,14 +72,14 @@ def test_gateway_errors(clean: Rig, status: int, times: int | None) -> None:
         assert "try again" in message["text"] and calls == FAST["max_tries"]
 
 
-def test_one_slow_answer_is_retried(clean: Rig) -> None:
+def test_one_slow_answer_is_retried(clean: Stack) -> None:
     clean.emulator.faults.delay(FAST["timeout"] + 0.5, times=1)
     message, took, _ = ask(clean)
     assert is_data(message) and took >= FAST["timeout"]  # the first try timed out, the second had it
 
 
 @pytest.mark.parametrize("seconds", [FAST["timeout"] + 0.5, 3.0], ids=["slower-than-timeout", "hangs"])
-def test_always_slow_gives_up_in_bounded_time(clean: Rig, seconds: float) -> None:
+def test_always_slow_gives_up_in_bounded_time(clean: Stack, seconds: float) -> None:
     clean.emulator.faults.delay(seconds, times=None)
     message, took, _ = ask(clean)
     assert f"timed out after {FAST['timeout']:g} s" in message["text"] and "try again" in message["text"]
@@ -95,7 +96,7 @@ def test_connection_refused() -> None:
 
 @pytest.mark.parametrize("times", [1, None], ids=["once", "always"])
 @pytest.mark.parametrize("fault", ["bad_json", "missing_fields"])
-def test_unreadable_answers(clean: Rig, fault: str, times: int | None) -> None:
+def test_unreadable_answers(clean: Stack, fault: str, times: int | None) -> None:
     getattr(clean.emulator.faults, fault)(times=times)
     message, _, _ = ask(clean)
     text = message["text"]
@@ -106,7 +107,7 @@ def test_unreadable_answers(clean: Rig, fault: str, times: int | None) -> None:
 
 
 @pytest.mark.parametrize("times", [1, None], ids=["once", "always"])
-def test_rate_limited(clean: Rig, times: int | None) -> None:
+def test_rate_limited(clean: Stack, times: int | None) -> None:
     clean.emulator.faults.error(60007, times=times)
     message, took, _ = ask(clean)
     if times == 1:
@@ -116,7 +117,9 @@ def test_rate_limited(clean: Rig, times: int | None) -> None:
 
 
 @pytest.mark.parametrize(("command", "text", "endpoint"), COMMANDS, ids=[c[0] for c in COMMANDS])
-def test_every_command_explains_a_failing_tencent(clean: Rig, command: str, text: str, endpoint: str) -> None:
+def test_every_command_explains_a_failing_tencent(
+    clean: Stack, command: str, text: str, endpoint: str
+) -> None:
     code = 30006 if endpoint.startswith("sns/") else 10002
     clean.emulator.faults.error(code, times=None, endpoint=endpoint)
     message, _, calls = ask(clean, command, text, endpoint)
@@ -138,7 +141,7 @@ DATA_FIELDS = {
 
 
 @pytest.mark.parametrize(("command", "text", "endpoint"), COMMANDS, ids=[c[0] for c in COMMANDS])
-def test_answers_without_their_data(clean: Rig, command: str, text: str, endpoint: str) -> None:
+def test_answers_without_their_data(clean: Stack, command: str, text: str, endpoint: str) -> None:
     """ErrorCode 0 but the data missing: never "went wrong". The response models read an absent list as
     empty (Tencent leaves empty lists out of some answers), so four commands show an empty page; only
     get_group_info, which must answer for every group asked, says it cannot read the answer."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import threading
@@ -30,6 +31,7 @@ class FakeSlack:
     team: str = TEAM
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     users_info_fails: bool = False
+    users_info_delay: float = 0.0
     calls: list[str] = field(default_factory=list)
     posts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     hook_status: dict[str, list[int]] = field(default_factory=dict)
@@ -59,7 +61,17 @@ class FakeSlack:
             }
         )
 
+    def reset(self) -> None:
+        """Forget the scripted users and faults (the calls and posts stay)."""
+        self.users.clear()
+        self.users_info_fails = False
+        self.users_info_delay = 0.0
+        self.hook_status.clear()
+        self.hook_delay = 0.0
+
     async def _users_info(self, request: Request) -> Response:
+        if self.users_info_delay:
+            await asyncio.sleep(self.users_info_delay)
         self.calls.append("users.info")
         params = dict(request.query_params)
         if request.method == "POST":
@@ -80,8 +92,6 @@ class FakeSlack:
             if status != 200:
                 return PlainTextResponse("no_service", status_code=status)
         if self.hook_delay:
-            import asyncio
-
             await asyncio.sleep(self.hook_delay)
         payload = await request.json()
         with self._cond:
