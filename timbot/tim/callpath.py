@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from timbot.errors import TimApiError, TimProtocolError, TimTransportError
+from timbot.errors import TimApiError, TimError, TimProtocolError, TimTransportError
 from timbot.tim.auth import AdminSigAuth
 from timbot.tim.cache import SingleFlightCache
 from timbot.tim.codes import RETRY_ONCE, explain
@@ -140,41 +140,41 @@ class CallPath:
     async def _send(self, endpoint: str, body: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         started, tries, transient, rate_waited, resigned = time.monotonic(), 0, 0, 0.0, False
         once: set[int] = set()
-        while True:
-            tries += 1
-            try:
-                data = await self._try(endpoint, body)
-                self._log_done(endpoint, 0, tries, started)
-                return data
-            except _Retry as retry:
-                code, error = retry.code, retry.error
-                if retry.kind == "sig":
-                    if resigned:
-                        self._log_done(endpoint, code, tries, started)
-                        raise error from None
-                    resigned = True
-                    log.warning("tim %s: %s, renewing the admin UserSig and retrying", endpoint, retry.reason)
-                    self.auth.renew()
-                    continue
-                if retry.kind == "rate_limit":
-                    delay = _RATE_LIMIT_WAIT.get(code, self.rate_limit_wait * 1.5 ** (tries - 1))
-                    delay *= random.uniform(1.0, 1.2)
-                    if rate_waited + delay > self.rate_limit_budget or tries > 20:
-                        self._log_done(endpoint, code, tries, started)
-                        raise error from None
-                    rate_waited += delay
+        try:
+            while True:
+                tries += 1
+                try:
+                    answer = await self._try(endpoint, body)
+                except _Retry as retry:
+                    code, error = retry.code, retry.error
+                    if retry.kind == "sig":
+                        if resigned:
+                            raise error from None
+                        resigned = True
+                        why = retry.reason
+                        log.warning("tim %s: %s, renewing the admin UserSig and retrying", endpoint, why)
+                        self.auth.renew()
+                        continue
+                    if retry.kind == "rate_limit":
+                        delay = _RATE_LIMIT_WAIT.get(code, self.rate_limit_wait * 1.5 ** (tries - 1))
+                        delay *= random.uniform(1.0, 1.2)
+                        if rate_waited + delay > self.rate_limit_budget or tries > 20:
+                            raise error from None
+                        rate_waited += delay
+                    else:
+                        transient += 1
+                        if transient >= self.max_tries or (code in RETRY_ONCE and code in once):
+                            raise error from None
+                        once.add(code)
+                        delay = self.backoff * 2 ** (transient - 1) * random.uniform(0.8, 1.2)
+                    log.warning("tim %s: %s, retry %d in %.2f s", endpoint, retry.reason, tries, delay)
+                    await self._sleep(delay)
                 else:
-                    transient += 1
-                    if transient >= self.max_tries or (code in RETRY_ONCE and code in once):
-                        self._log_done(endpoint, code, tries, started)
-                        raise error from None
-                    once.add(code)
-                    delay = self.backoff * 2 ** (transient - 1) * random.uniform(0.8, 1.2)
-                log.warning("tim %s: %s, retry %d in %.2f s", endpoint, retry.reason, tries, delay)
-                await self._sleep(delay)
-            except (TimApiError, TimProtocolError, TimTransportError) as exc:
-                self._log_done(endpoint, getattr(exc, "code", -1), tries, started)
-                raise
+                    self._log_done(endpoint, 0, tries, started)
+                    return answer
+        except TimError as exc:  # the final error, retried or not: one line, like a success
+            self._log_done(endpoint, getattr(exc, "code", -1), tries, started)
+            raise
 
     def _log_done(self, endpoint: str, code: int, tries: int, started: float) -> None:
         ms = (time.monotonic() - started) * 1000
