@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from timbot.errors import ConfigError
@@ -56,12 +56,14 @@ class Settings(BaseSettings):
 
     @field_validator("slack_api_url", "tim_base_url")
     @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        if value is None or value == "":
-            return None if value == "" else value
+    def _http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or value == "":  # set but empty: as if unset
+            return "https://slack.com/api/" if info.field_name == "slack_api_url" else None
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
-        return value.rstrip("/")
+        # slack_sdk joins method names onto the API URL, so it keeps one trailing slash; the Tencent
+        # base URL gets paths that start with one, so it keeps none
+        return value.rstrip("/") + ("/" if info.field_name == "slack_api_url" else "")
 
     @property
     def tim_url(self) -> str:

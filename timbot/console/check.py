@@ -166,7 +166,7 @@ async def _slack(settings: Settings) -> Check:
         )
     web = AsyncWebClient(
         token=token,
-        base_url=settings.slack_api_url.rstrip("/") + "/",
+        base_url=settings.slack_api_url,
         timeout=int(CHECK_TIMEOUT),
         retry_handlers=[],  # a check reports what it sees; the server's client is the one that retries
     )

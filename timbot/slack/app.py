@@ -65,7 +65,7 @@ def build_app(
     worker = Worker(tim=tim, poster=poster if poster is not None else ResponsePoster(http=http))
     client = AsyncWebClient(
         token=settings.slack_bot_token.get_secret_value(),
-        base_url=settings.slack_api_url.rstrip("/") + "/",
+        base_url=settings.slack_api_url,
         timeout=SLACK_API_TIMEOUT,
     )
     app = AsyncApp(

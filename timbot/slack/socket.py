@@ -60,7 +60,7 @@ async def _check_app_token(settings: Settings, app_token: SecretStr) -> None:
     from slack_sdk.errors import SlackApiError
     from slack_sdk.web.async_client import AsyncWebClient
 
-    probe = AsyncWebClient(base_url=settings.slack_api_url.rstrip("/") + "/", timeout=10)
+    probe = AsyncWebClient(base_url=settings.slack_api_url, timeout=10)
     try:
         await probe.apps_connections_open(app_token=app_token.get_secret_value())
     except SlackApiError as exc:
