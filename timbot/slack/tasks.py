@@ -21,8 +21,8 @@ class TaskRegistry:
 
     At most ``limit`` of them run at once; the others wait their turn (first come, first served) on a
     semaphore, which costs nothing but the waiting task. A task removes itself when it ends. ``drain``
-    stops new work and waits, up to a grace period, for the tasks running or queued (a PaaS sends
-    SIGTERM, then kills the process after its own grace).
+    marks the registry closing (the front ends stop taking requests) and waits, up to a grace period,
+    for the tasks running or queued (a PaaS sends SIGTERM, then kills the process after its own grace).
 
     Args:
         limit: the most tasks running at once.
@@ -39,7 +39,8 @@ class TaskRegistry:
 
     @property
     def closing(self) -> bool:
-        """True once ``drain`` has been called: no new work is accepted."""
+        """True once ``drain`` has been called; front ends then stop taking requests (the ASGI route answers
+        503, Socket Mode has left its socket), so no new work reaches ``spawn``."""
         return self._closing
 
     def __len__(self) -> int:
@@ -85,7 +86,7 @@ class TaskRegistry:
             logger.error("background task %s failed", task.get_name(), exc_info=task.exception())
 
     async def drain(self, grace: float) -> int:
-        """Refuse new work, wait up to ``grace`` seconds for running tasks, then cancel the rest.
+        """Mark the registry closing, wait up to ``grace`` seconds for running tasks, then cancel the rest.
 
         Args:
             grace: seconds to wait for in-flight work.
