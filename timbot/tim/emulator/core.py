@@ -150,28 +150,13 @@ class Emulator:
         if plan.delay:
             await asyncio.sleep(plan.delay)
         fault = plan.outcome
-        if fault is not None and fault.kind == "status":
-            return self._record(
-                endpoint,
-                at,
-                parsed,
-                query,
-                None,
-                Reply(
-                    fault.status,
-                    f"<html><body>{fault.status} Bad Gateway</body></html>".encode(),
-                    "text/html",
-                ),
-            )
-        if fault is not None and fault.kind == "bad_json":
-            return self._record(
-                endpoint,
-                at,
-                parsed,
-                query,
-                None,
-                Reply(200, b"<html><body>upstream error</body></html>", "text/html"),
-            )
+        if fault is not None and fault.kind in ("status", "bad_json"):  # no envelope at all
+            if fault.kind == "status":
+                page = f"<html><body>{fault.status} Bad Gateway</body></html>".encode()
+                reply = Reply(fault.status, page, "text/html")
+            else:
+                reply = Reply(200, b"<html><body>upstream error</body></html>", "text/html")
+            return self._record(endpoint, at, parsed, query, None, reply)
         if fault is not None and fault.kind == "error":
             answer = _envelope(endpoint, fault.code, fault.info)
         else:
