@@ -55,14 +55,9 @@ FAST = {"timeout": 0.5, "max_tries": 3, "backoff": 0.05, "rate_limit_wait": 0.3,
 
 def fast_tim(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> TimClient:
     """The fault tests' Tencent client: production code with :data:`FAST` timings."""
-    assert settings.tim_sdkappid is not None and settings.tim_secret_key is not None
-    return TimClient(
-        sdkappid=settings.tim_sdkappid,
-        secret_key=settings.tim_secret_key,
-        base_url=settings.tim_url,
-        admin=settings.tim_admin,
+    return TimClient.from_settings(
+        settings,
         transport=transport,
-        cache_ttl=settings.timbot_cache_ttl,
         timeout=FAST["timeout"],
         max_tries=int(FAST["max_tries"]),
         backoff=FAST["backoff"],

@@ -102,16 +102,8 @@ async def _tencent(settings: Settings) -> Check:
     from timbot.tim.client import TimClient
 
     name = "Tencent"
-    assert settings.tim_sdkappid is not None and settings.tim_secret_key is not None
-    client = TimClient(
-        sdkappid=settings.tim_sdkappid,
-        secret_key=settings.tim_secret_key,
-        base_url=settings.tim_url,
-        admin=settings.tim_admin,
-        cache_ttl=0,
-        timeout=CHECK_TIMEOUT / 2,
-        max_tries=1,
-        rate_limit_budget=2.0,
+    client = TimClient.from_settings(
+        settings, cache_ttl=0, timeout=CHECK_TIMEOUT / 2, max_tries=1, rate_limit_budget=2.0
     )
     where = settings.tim_url + ("" if settings.tim_base_url else f" (region {settings.tim_region})")
     started = time.perf_counter()

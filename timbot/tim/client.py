@@ -120,22 +120,29 @@ class TimClient(TencentCalls):
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
+        cls, settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None, **options: Any
     ) -> TimClient:
         """Build the client from ``Settings`` (SDKAppID, key, region or base URL, admin, cache TTL).
+
+        Args:
+            settings: the loaded settings.
+            transport: an httpx transport (tests, the in-process emulator); real HTTP when None.
+            options: any other keyword of the constructor, overriding what the settings give
+                (``timbot check`` makes one try with no cache; tests use short timeouts).
 
         Raises:
             ConfigError: naming the first required variable that is missing.
         """
         settings.require("tim_sdkappid", "tim_secret_key")
         assert settings.tim_sdkappid is not None and settings.tim_secret_key is not None
+        arguments: dict[str, Any] = {"cache_ttl": settings.timbot_cache_ttl, **options}
         return cls(
             sdkappid=settings.tim_sdkappid,
             secret_key=settings.tim_secret_key,
             base_url=settings.tim_url,
             admin=settings.tim_admin,
             transport=transport,
-            cache_ttl=settings.timbot_cache_ttl,
+            **arguments,
         )
 
     async def aclose(self) -> None:
