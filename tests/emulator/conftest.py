@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import logging
 import random
 import re
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 
 from timbot.tim.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, DemoData, Emulator
 from timbot.tim.usersig import sign
@@ -127,3 +131,36 @@ def call(client: httpx.AsyncClient) -> Call:
 def shared_call(shared_client: httpx.AsyncClient) -> Call:
     """POST a correctly signed request to the module's shared emulator and return the JSON answer."""
     return make_call(shared_client)
+
+
+def free_socket() -> socket.socket:
+    """A socket bound to a free loopback port (for uvicorn, or closed to get a port nothing serves)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@contextlib.asynccontextmanager
+async def served_over_http(emulator: Emulator) -> AsyncIterator[httpx.AsyncClient]:
+    """Serve ``emulator`` with uvicorn on a free loopback port (as ``timbot emulator`` does) and yield an
+    httpx client for it; the server is stopped on exit."""
+    sock = free_socket()
+    server = uvicorn.Server(
+        uvicorn.Config(emulator.asgi, log_level="warning", access_log=False, lifespan="on")
+    )
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        for _ in range(500):
+            if server.started:
+                break
+            await asyncio.sleep(0.01)
+        assert server.started
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{sock.getsockname()[1]}", timeout=10
+        ) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()

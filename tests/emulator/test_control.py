@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import socket
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
-from tests.emulator.conftest import APPID_LIST, GROUP_INFO, admin_query, fresh_emulator
+from tests.emulator.conftest import APPID_LIST, GROUP_INFO, admin_query, fresh_emulator, served_over_http
 from timbot.tim.emulator import DEMO_KEY, Emulator
 
 Served = tuple[Emulator, httpx.AsyncClient]
@@ -22,23 +19,8 @@ Served = tuple[Emulator, httpx.AsyncClient]
 async def served() -> AsyncIterator[Served]:
     """A fresh emulator (rate limits on, as ``timbot emulator`` serves it) on a free loopback port."""
     emulator = fresh_emulator()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(emulator.asgi, log_level="warning", access_log=False, lifespan="on")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    for _ in range(500):
-        if server.started:
-            break
-        await asyncio.sleep(0.01)
-    assert server.started
-    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+    async with served_over_http(emulator) as client:
         yield emulator, client
-    server.should_exit = True
-    await task
-    sock.close()
 
 
 async def _script(client: httpx.AsyncClient, fault: dict[str, Any]) -> None:

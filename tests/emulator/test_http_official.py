@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
-import socket
 import subprocess
 import sys
 import time
@@ -15,41 +13,27 @@ from typing import Any
 import httpx
 import pytest
 import TLSSigAPIv2
-import uvicorn
 
-from tests.emulator.conftest import APPID_LIST, FRIEND_LISTS, GROUP_INFO, JOINED, MEMBERS
+from tests.emulator.conftest import (
+    APPID_LIST,
+    FRIEND_LISTS,
+    GROUP_INFO,
+    JOINED,
+    MEMBERS,
+    free_socket,
+    served_over_http,
+)
 from timbot.tim.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
 
 OTHER_APP = 1400123456
 OTHER_KEY = "f" * 64
 
 
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 @pytest.fixture
 async def served() -> AsyncIterator[tuple[Emulator, httpx.AsyncClient]]:
     emulator = Emulator(sdkappid=OTHER_APP, key=OTHER_KEY)
-    sock = _free_socket()
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(emulator.asgi, log_level="warning", access_log=False, lifespan="on")
-    )
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    for _ in range(500):
-        if server.started:
-            break
-        await asyncio.sleep(0.01)
-    assert server.started
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+    async with served_over_http(emulator) as client:
         yield emulator, client
-    server.should_exit = True
-    await task
-    sock.close()
 
 
 def _query(identifier: str = DEMO_ADMIN, sdkappid: int = OTHER_APP, key: str = OTHER_KEY) -> dict[str, Any]:
@@ -151,7 +135,7 @@ async def test_http_edge_cases(served: tuple[Emulator, httpx.AsyncClient]) -> No
 
 
 def test_run_emulator_server_prints_what_it_accepts_and_serves() -> None:
-    sock = _free_socket()
+    sock = free_socket()
     port = sock.getsockname()[1]
     sock.close()
     code = f"from timbot.tim.emulator.server import run_emulator_server as run; run(port={port}, seed=5)"
