@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from timbot.bodylimit import DEFAULT_MAX_BODY, BodyLimit
 from timbot.errors import ConfigError
 from timbot.settings import Settings, load_settings
 from timbot.slack.app import build_app, received_now
@@ -57,7 +58,9 @@ class TimbotASGI:
     """Starlette routes plus a lifespan that opens the clients, then drains the work and closes them.
 
     Settings are read at start-up, not at import, so ``import timbot.asgi`` needs no environment.
-    A missing setting fails start-up with one line naming the variable.
+    A missing setting fails start-up with one line naming the variable. Every HTTP request passes a
+    :class:`~timbot.bodylimit.BodyLimit` first (``TIMBOT_MAX_BODY``), in front of Bolt and the signature
+    check.
 
     Args:
         settings: the settings to use; read from the environment at start-up when None.
@@ -82,18 +85,20 @@ class TimbotASGI:
         self._stack: contextlib.AsyncExitStack | None = None
         self._handler: AsyncSlackRequestHandler | None = None
         self.tasks = TaskRegistry()
+        self.max_body = settings.timbot_max_body if settings is not None else DEFAULT_MAX_BODY
         self.routes = Starlette(
             routes=[
                 Route("/slack/events", self._events, methods=["POST"]),
                 Route("/healthz", self._healthz, methods=["GET", "HEAD"]),
             ]
         )
+        self._limited = BodyLimit(self.routes, max_body=lambda: self.max_body)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
         else:
-            await self.routes(scope, receive, send)
+            await self._limited(scope, receive, send)
 
     async def startup(self) -> None:
         """Read and check the settings, open the HTTP clients and the Tencent client, build the Bolt app.
@@ -104,6 +109,7 @@ class TimbotASGI:
         _ensure_logging()
         settings = self._settings if self._settings is not None else load_settings()
         settings.require(*REQUIRED)
+        self.max_body = settings.timbot_max_body
         async with contextlib.AsyncExitStack() as stack:
             http = await stack.enter_async_context(response_client())
             factory = self._tim_factory or _default_tim

@@ -111,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument(
         "--latency", type=_latency, default=0.0, metavar="MS", help="added to every answer, in milliseconds"
     )
+    emulator.add_argument(
+        "--max-body", type=_positive, default=None, metavar="BYTES",
+        help="largest request body accepted; larger ones get 413 before they are read (default 1048576)",
+    )
     return parser
 
 
@@ -159,6 +163,7 @@ def _emulator(args: argparse.Namespace) -> int:
         sdkappid=args.sdkappid or DEMO_SDKAPPID,
         key=args.key or DEMO_KEY,
         latency=args.latency / 1000,
+        **({"max_body": args.max_body} if args.max_body else {}),
     )
     return 0
 

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from timbot.bodylimit import DEFAULT_MAX_BODY
 from timbot.errors import ConfigError
 
 Region = Literal["china", "singapore", "seoul", "tokyo", "frankfurt", "india", "silicon-valley", "jakarta"]
@@ -51,6 +52,8 @@ class Settings(BaseSettings):
     timbot_allowed_channels: str = ""
     timbot_allow_guests: bool = False
     timbot_cache_ttl: float = Field(default=30.0, ge=0, le=3600)
+    #: the largest request body accepted, in bytes (Slack's payloads are far smaller); 413 above it
+    timbot_max_body: int = Field(default=DEFAULT_MAX_BODY, ge=65_536, le=1_073_741_824)
 
     port: int = Field(default=3000, ge=1, le=65535)
 

@@ -9,8 +9,10 @@ import sys
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
+from tests.bodies import send_body
 from tests.cli.conftest import closed_port
 from timbot.cli import main
 
@@ -66,3 +68,13 @@ def test_emulator_needs_a_port(capsys: pytest.CaptureFixture[str]) -> None:
         main(["emulator"])
     assert exit_info.value.code == 2
     assert "--port" in capsys.readouterr().err
+
+
+def test_emulator_refuses_oversized_bodies_before_reading_them(served: tuple[int, str]) -> None:
+    port, _ = served
+    path = "/v4/group_open_http_svc/get_appid_group_list"
+    declared = send_body("127.0.0.1", port, size=200 * 1024 * 1024, path=path)
+    chunked = send_body("127.0.0.1", port, size=200 * 1024 * 1024, chunked=True, path=path)
+    assert (declared.status, chunked.status) == (413, 413)
+    assert declared.sent < 16 * 1024 * 1024 and chunked.sent < 32 * 1024 * 1024
+    assert httpx.get(f"http://127.0.0.1:{port}/_emulator").status_code == 200  # still serving

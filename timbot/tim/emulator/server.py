@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uvicorn
 
+from timbot.bodylimit import DEFAULT_MAX_BODY, BodyLimit
 from timbot.tim.emulator.control import CONTROL_PREFIX
 from timbot.tim.emulator.core import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
 
@@ -46,6 +47,7 @@ def run_emulator_server(
     sdkappid: int = DEMO_SDKAPPID,
     key: str = DEMO_KEY,
     latency: float = 0.0,
+    max_body: int = DEFAULT_MAX_BODY,
 ) -> None:
     """Print the base URL and credentials, then serve the emulator until interrupted.
 
@@ -56,8 +58,11 @@ def run_emulator_server(
         sdkappid: the SDKAppID to host.
         key: the secret key UserSigs must be signed with.
         latency: seconds each call waits before it is answered.
+        max_body: the largest request body read; a larger one gets 413 first
+            (:class:`~timbot.bodylimit.BodyLimit`).
     """
     emulator = Emulator(sdkappid=sdkappid, key=key, admin=DEMO_ADMIN, seed=seed, latency=latency)
     print(banner(host=host, port=port, emulator=emulator, key=key), flush=True)
     # No access log: request URLs carry the caller's UserSig, which must never reach a log line.
-    uvicorn.run(emulator.asgi, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
+    app = BodyLimit(emulator.asgi, max_body=max_body)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
