@@ -1,28 +1,41 @@
-"""timbot's one exception tree: lower layers raise these, one handler turns them into words.
+"""timbot's one exception tree: lower layers raise these; each class decides its words, outcome and exit code.
 
-The tree::
+The tree (audit outcome, exit status of ``timbot run``)::
 
-    TimbotError                      anything timbot raises on purpose
-    ├── ConfigError                  a setting is missing or malformed (names the variable)
-    ├── UsageError                   the command text does not parse (carries the command's usage)
-    ├── ExpiredError                 a button value does not parse: "run the command again"
-    ├── AccessDenied                 the caller may not use timbot here (guest, other team, allow-list,
-    │                                or the check itself could not be made: we fail closed)
-    └── TimError                     Tencent Cloud Chat did not give us the data
-        ├── TimTransportError        no usable HTTP answer: connection refused, timeout, HTTP 5xx
-        ├── TimProtocolError         an HTTP 200 whose body is not the JSON Tencent documents
-        └── TimApiError              Tencent answered ErrorCode != 0 (``code``, ``info``, ``explanation``)
+    TimbotError               raised on purpose; with no words of its own it is handled as
+    │                         unexpected: logged with a ref, "something went wrong (ref X)"   error:REF, 1
+    ├── ConfigError           a setting is missing or malformed (names the variable)          config, 2
+    ├── UsageError            the command text does not parse (carries the usage)             usage, 2
+    ├── ExpiredError          a button value does not parse: "run the command again"          expired, 2
+    ├── AccessDenied          the caller may not use timbot here (guest, other team,          refused, 1
+    │                         allow-list, or the check itself failed: we fail closed)
+    ├── UserSigError          a UserSig does not decode or verify (``timbot.tim.usersig``)    usersig, 1
+    ├── EmulatorError         the built-in emulator refuses a request with a Tencent code; raised
+    │                         and caught inside ``timbot.emulator``, which answers as Tencent would
+    └── TimError              Tencent Cloud Chat did not give us the data                     tim, 1
+        ├── TimTransportError no usable HTTP answer: connection refused, timeout, HTTP 5xx    tim:transport, 1
+        ├── TimProtocolError  an HTTP 200 whose body is not the JSON Tencent documents        tim:protocol, 1
+        └── TimApiError       Tencent answered ErrorCode != 0 (``code``, ``explanation``)     tim:CODE, 1
 
-Only ``TimApiError`` carries a Tencent error code; its ``kind`` says how the client treated it
-(see :mod:`timbot.tim.codes`). No exception here ever carries a secret: messages are built from
-codes, names and user-visible text only.
+What is decided about each class lives on it: :meth:`TimbotError.user_text` (plain text; the renderer
+escapes it), :attr:`~TimbotError.icon`, :attr:`~TimbotError.details` (the usage, shown as code),
+:attr:`~TimbotError.outcome` (the audit line) and :attr:`~TimbotError.exit_code` (``timbot run``). The one
+handler (``timbot.answer.failure``) reads them; an error whose ``user_text`` is None, or any other
+exception, is logged there with the ``ref`` the user is shown, traceback included.
+
+No exception here carries a secret: texts are built from codes, names and user-visible words, and the
+details of transport and protocol errors are scrubbed of anything that looks like a credential.
 """
 
 from __future__ import annotations
 
+import re
+from typing import ClassVar, Final
+
 __all__ = [
     "AccessDenied",
     "ConfigError",
+    "EmulatorError",
     "ExpiredError",
     "TimApiError",
     "TimError",
@@ -30,11 +43,57 @@ __all__ = [
     "TimTransportError",
     "TimbotError",
     "UsageError",
+    "UserSigError",
+    "scrub",
 ]
+
+#: Anything that may look like a credential in a detail string (a URL's query, a token) is blanked.
+_SECRETS: Final = re.compile(
+    r"(?i)((?:usersig|sig|key|secret|token|signature)=)[^&\s]*|xox[a-z]-[\w-]+|xapp-[\w-]+|\?[^\s]*"
+)
+_REGION_CODES: Final = frozenset({70016, 70020})
+_REGION_HINT: Final = "check TIM_REGION (or TIM_BASE_URL) matches the data centre of the app"
+
+
+def scrub(detail: str) -> str:
+    """``detail`` on one line with anything credential-like (a URL's query, a token) replaced by ``…``.
+
+    Args:
+        detail: a technical detail (an exception's text, an HTTP status).
+    """
+    line = " ".join(detail.split())
+    return _SECRETS.sub(lambda m: (m.group(1) or "") + "…" if m.group(1) else "…", line)
+
+
+def _short(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class TimbotError(Exception):
     """Base class of every error timbot raises on purpose."""
+
+    #: the audit line's outcome for this class (``outcome`` may add detail, e.g. the Tencent code)
+    audit_outcome: ClassVar[str] = "error"
+    #: the exit status of ``timbot run`` and the other terminal commands
+    exit_code: ClassVar[int] = 1
+    #: the Slack emoji shown before the words
+    icon: ClassVar[str] = ":boom:"
+    #: a short name for the message's block ids
+    block_key: ClassVar[str] = "oops"
+
+    def user_text(self) -> str | None:
+        """What the user reads (plain text, one sentence or two); None: nobody decided, so unexpected."""
+        return None
+
+    @property
+    def details(self) -> str:
+        """Preformatted text shown below the words in a code block (a usage), or empty."""
+        return ""
+
+    @property
+    def outcome(self) -> str:
+        """The outcome written in the audit line, e.g. ``usage`` or ``tim:10010``."""
+        return self.audit_outcome
 
 
 class ConfigError(TimbotError):
@@ -45,10 +104,19 @@ class ConfigError(TimbotError):
         problem: what is wrong with it, in a few words.
     """
 
+    audit_outcome = "config"
+    exit_code = 2
+    icon = ":x:"
+    block_key = "config"
+
     def __init__(self, variable: str, problem: str) -> None:
         self.variable = variable
         self.problem = problem
         super().__init__(f"{variable}: {problem}")
+
+    def user_text(self) -> str:
+        """``VARIABLE: problem``."""
+        return f"{self.variable}: {self.problem}"
 
 
 class UsageError(TimbotError):
@@ -59,18 +127,45 @@ class UsageError(TimbotError):
         usage: the command's usage text, shown below the problem.
     """
 
+    audit_outcome = "usage"
+    exit_code = 2
+    icon = ":x:"
+    block_key = "usage"
+
     def __init__(self, problem: str, *, usage: str) -> None:
         self.problem = problem
         self.usage = usage
         super().__init__(problem)
 
+    def user_text(self) -> str:
+        """The problem."""
+        return self.problem
+
+    @property
+    def details(self) -> str:
+        """The usage."""
+        return self.usage
+
 
 class ExpiredError(TimbotError):
-    """A button value does not parse (tampered, truncated, from an older version)."""
+    """A button value does not parse (tampered, truncated, from a retired version).
+
+    Args:
+        reason: why, for the log and tests (the user is told only to run the command again).
+    """
+
+    audit_outcome = "expired"
+    exit_code = 2
+    icon = ":hourglass:"
+    block_key = "expired"
 
     def __init__(self, reason: str = "the button value does not parse") -> None:
         self.reason = reason
         super().__init__(reason)
+
+    def user_text(self) -> str:
+        """The same words for every cause."""
+        return "this result has expired; run the command again."
 
 
 class AccessDenied(TimbotError):
@@ -80,13 +175,58 @@ class AccessDenied(TimbotError):
         reason: a polite sentence for the user, e.g. "guest accounts cannot use timbot".
     """
 
+    audit_outcome = "refused"
+    icon = ":no_entry:"
+    block_key = "denied"
+
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
 
+    def user_text(self) -> str:
+        """The reason."""
+        return self.reason
+
+
+class UserSigError(TimbotError, ValueError):
+    """A UserSig does not decode or does not verify (the message never contains the key)."""
+
+    audit_outcome = "usersig"
+    block_key = "usersig"
+    icon = ":warning:"
+
+    def user_text(self) -> str:
+        """What failed, and where to look."""
+        return f"the UserSig does not verify ({self}); check TIM_SECRET_KEY and TIM_SDKAPPID"
+
+
+class EmulatorError(TimbotError):
+    """The built-in emulator refuses a request with the code Tencent documents (never leaves it).
+
+    Args:
+        code: the ``ErrorCode`` the emulator answers with.
+        info: its ``ErrorInfo``.
+    """
+
+    audit_outcome = "emulator"
+    block_key = "emulator"
+
+    def __init__(self, code: int, info: str) -> None:
+        self.code = code
+        self.info = info
+        super().__init__(f"{code}: {info}")
+
 
 class TimError(TimbotError):
     """Tencent Cloud Chat did not give us the data."""
+
+    audit_outcome = "tim"
+    icon = ":warning:"
+    block_key = "error"
+
+    def user_text(self) -> str:
+        """A generic sentence (the subclasses say more)."""
+        return "Tencent Cloud Chat did not give the data; try again in a minute."
 
 
 class TimTransportError(TimError):
@@ -97,19 +237,33 @@ class TimTransportError(TimError):
         endpoint: the API path, e.g. ``group_open_http_svc/get_appid_group_list``.
     """
 
+    audit_outcome = "tim:transport"
+
     def __init__(self, detail: str, *, endpoint: str = "") -> None:
         self.detail = detail
         self.endpoint = endpoint
         super().__init__(f"Tencent Cloud Chat could not be reached: {detail}")
 
+    def user_text(self) -> str:
+        """What failed (scrubbed, at most 300 characters) and what to do."""
+        detail = _short(scrub(self.detail))
+        return f"Tencent Cloud Chat could not be reached ({detail}); try again in a minute."
+
 
 class TimProtocolError(TimError):
     """Tencent answered HTTP 200 with a body that is not the documented JSON."""
+
+    audit_outcome = "tim:protocol"
 
     def __init__(self, detail: str, *, endpoint: str = "") -> None:
         self.detail = detail
         self.endpoint = endpoint
         super().__init__(f"Tencent Cloud Chat sent an answer timbot cannot read: {detail}")
+
+    def user_text(self) -> str:
+        """What was wrong with the answer (scrubbed) and what to do."""
+        return (f"Tencent Cloud Chat sent an answer timbot cannot read ({_short(scrub(self.detail))}); "
+                "try again in a minute.")
 
 
 class TimApiError(TimError):
@@ -117,7 +271,7 @@ class TimApiError(TimError):
 
     Args:
         code: Tencent's ``ErrorCode``.
-        info: Tencent's own ``ErrorInfo`` text (may be empty).
+        info: Tencent's own ``ErrorInfo`` text (may be empty; never shown: it may quote the request).
         explanation: our one-line explanation of the code for a Slack user.
         kind: how the client treats the code: ``transient``, ``rate_limit``, ``sig`` or ``fatal``.
         endpoint: the API path that answered.
@@ -132,3 +286,15 @@ class TimApiError(TimError):
         self.kind = kind
         self.endpoint = endpoint
         super().__init__(f"{code}: {explanation}")
+
+    def user_text(self) -> str:
+        """``CODE: explanation``, and the region hint for the codes a wrong region gives."""
+        text = f"{self.code}: {self.explanation}"
+        if self.code in _REGION_CODES and "region" not in self.explanation.lower():
+            text += f"\n{_REGION_HINT}"
+        return text
+
+    @property
+    def outcome(self) -> str:
+        """``tim:CODE``."""
+        return f"tim:{self.code}"

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from timbot.bodylimit import DEFAULT_MAX_BODY
 from timbot.errors import ConfigError
 
 Region = Literal["china", "singapore", "seoul", "tokyo", "frankfurt", "india", "silicon-valley", "jakarta"]
 
-#: Primary and backup REST domains of each Tencent Cloud Chat data centre (tim-api.md §1).
+#: Primary and backup REST domains of each Tencent Cloud Chat data centre (Tencent's REST API overview page).
 REGION_DOMAINS: dict[str, tuple[str, str]] = {
     "china": ("console.tim.qq.com", "adminapi.my-imcloud.com"),
     "singapore": ("adminapisgp.im.qcloud.com", "adminapisgp.my-imcloud.com"),
@@ -30,7 +31,7 @@ def _split_ids(value: str) -> frozenset[str]:
 
 
 class Settings(BaseSettings):
-    """Every variable of design.md §1; secrets are ``SecretStr`` and never printed.
+    """Every variable of the README's configuration table; secrets are ``SecretStr`` and never printed.
 
     Field names are the environment variable names in lower case (``TIM_SDKAPPID`` -> ``tim_sdkappid``).
     """
@@ -106,6 +107,9 @@ def load_settings(**overrides: object) -> Settings:
     """
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except SettingsError as exc:  # a value pydantic-settings could not even decode (e.g. not JSON)
+        field = re.search(r'field "([^"]+)"', str(exc))
+        raise ConfigError(field.group(1).upper() if field else "settings", "cannot be read") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         variable = str(first["loc"][0]).upper() if first["loc"] else "settings"

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from tests.reliability.conftest import FUZZ_PROFILE
 from tests.render.checker import buttons, check
+from timbot.answer import answer_click, answer_command
 from timbot.commands.parse import parse
-from timbot.commands.pipeline import answer_click, answer_command
 from timbot.errors import ExpiredError, TimApiError, UsageError
 from timbot.render import Message, error_message
 from timbot.tim.client import TimClient

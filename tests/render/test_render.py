@@ -8,11 +8,12 @@ import pytest
 
 from tests.commands.fake import SEED_GROUP, FakeTim
 from tests.render.checker import all_text, buttons, check
-from timbot.commands.pages import fetch_page
+from timbot.answer import answer_command
+from timbot.commands.pages import fetch_page, help_page
 from timbot.commands.parse import parse
-from timbot.commands.pipeline import answer_command
 from timbot.commands.queries import GroupsQuery, HelpQuery
-from timbot.commands.state import NextCursor, advance, decode, first_state
+from timbot.commands.results import PagerButton
+from timbot.commands.state import NextCursor, advance, decode, encode, first_state
 from timbot.errors import (
     AccessDenied,
     ExpiredError,
@@ -21,7 +22,7 @@ from timbot.errors import (
     TimTransportError,
     UsageError,
 )
-from timbot.render import error_message, escape, render_help, render_page
+from timbot.render import error_message, escape, render_page
 from timbot.render.escape import clip, code
 from timbot.render.fmt import date
 from timbot.render.limits import Section, assemble, pack_lines
@@ -128,8 +129,10 @@ def test_page_of_100_long_ids_fits() -> None:
 
     state = first_state(GroupsQuery(limit=100))
     ids = ["@TGS#_" + "&<>" * 19 + f"{i:03d}" for i in range(100)]
-    page = GroupsPage(state=state, next_state=advance(state, NextCursor(next=2**62)), prev_state=None,
-                      query=state.query, group_ids=ids, total=10**6, pages=10**4)  # type: ignore[arg-type]
+    nxt = PagerButton(label="Next ▶", action_id="timbot_next",
+                      value=encode(advance(state, NextCursor(next=2**62))), primary=True)
+    page = GroupsPage(header="/im-groups --limit 100", number=1, buttons=(nxt,), group_type=None,
+                      group_ids=ids, total=10**6, pages=10**4)
     message = render_page(page)
     text = all_text(check(message) and message)
     assert all(escape(gid) in text for gid in ids)
@@ -153,7 +156,7 @@ def test_section_text_at_3000_and_fields_at_2000() -> None:
 
 
 def test_help() -> None:
-    message = render_help(HelpQuery(command="/im-room"))
+    message = render_page(help_page(HelpQuery(command="/im-room")))
     assert "/im-room GROUP_ID [--mark N]" in all_text(check(message) and message)
 
 

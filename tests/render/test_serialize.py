@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.blocks.basic_components import ConfirmObject
 
-from timbot.commands.pipeline import answer_command
+from timbot.answer import answer_command
 from timbot.render import error_message
 from timbot.render.serialize import block_dict
 from timbot.tim.client import TimClient

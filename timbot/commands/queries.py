@@ -1,17 +1,20 @@
-"""The typed queries a command text parses into (pydantic; the same validators guard button values)."""
+"""The typed queries a command text parses into (pydantic; the same validators guard button values).
+
+The field aliases (``k``, ``t``, ``l``...) are part of the button-value format (``timbot.commands.state``):
+values already in users' Slack history carry them, so they never change within a format version.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Final, Literal
+from typing import Annotated, ClassVar, Final, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 __all__ = [
-    "COMMANDS",
     "GROUP_TYPES",
     "MAX_GROUP_IDS",
     "MAX_LIST_NAMES",
-    "CommandName",
+    "CursorKind",
     "FriendsQuery",
     "GroupId",
     "GroupQuery",
@@ -25,9 +28,6 @@ __all__ = [
     "UserId",
 ]
 
-#: The five slash commands, as Slack sends them.
-COMMANDS: Final[tuple[str, ...]] = ("/im-groups", "/im-group", "/im-joined", "/im-room", "/im-friends")
-
 #: Tencent's wire names of the group types.
 GROUP_TYPES: Final[tuple[str, ...]] = (
     "Public", "Private", "ChatRoom", "AVChatRoom", "BChatRoom", "Community",
@@ -36,9 +36,10 @@ GROUP_TYPES: Final[tuple[str, ...]] = (
 MAX_GROUP_IDS: Final = 500
 MAX_LIST_NAMES: Final = 32
 
-CommandName = Literal["/im-groups", "/im-group", "/im-joined", "/im-room", "/im-friends"]
+#: How a command pages: Tencent's ``Next`` (``n``), an offset into the items (``o``), ``Timestamp`` (``t``).
+CursorKind = Literal["n", "o", "t"]
 GroupType = Literal["Public", "Private", "ChatRoom", "AVChatRoom", "BChatRoom", "Community"]
-#: A user ID as we accept it from a Slack user (tim-api.md §4).
+#: A user ID as we accept it from a Slack user (Tencent's UserID: letters, digits, ``_`` and ``-``, 32 bytes).
 UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
 #: A group ID: printable ASCII without spaces; 48 bytes for custom IDs, community IDs (``@TGS#_``) up to 64.
 GroupId = Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,64}$")]
@@ -58,10 +59,14 @@ Limit = Annotated[int, Field(ge=1, le=100)]
 class _Query(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, strict=True)
 
+    #: the cursor kind the command's pages use (checked when a button value is decoded)
+    cursor_kind: ClassVar[CursorKind]
+
 
 class GroupsQuery(_Query):
     """``/im-groups [TYPE] [--limit N]``: the app's group IDs."""
 
+    cursor_kind: ClassVar[CursorKind] = "n"
     kind: Literal["groups"] = Field(default="groups", alias="k")
     group_type: GroupType | None = Field(default=None, alias="t")
     limit: Limit = Field(default=20, alias="l")
@@ -70,6 +75,7 @@ class GroupsQuery(_Query):
 class GroupQuery(_Query):
     """``/im-group GROUP_ID [GROUP_ID ...]``: one group's card and members, or several compact cards."""
 
+    cursor_kind: ClassVar[CursorKind] = "o"
     kind: Literal["group"] = Field(default="group", alias="k")
     group_ids: tuple[GroupId, ...] = Field(alias="i", min_length=1, max_length=MAX_GROUP_IDS)
     #: IDs asked for but left out of the pages because a button cannot carry them (see ``state.fit``).
@@ -87,6 +93,7 @@ class GroupQuery(_Query):
 class JoinedQuery(_Query):
     """``/im-joined USER_ID [--type TYPE] [--huge] [--inactive] [--topics] [--limit N]``."""
 
+    cursor_kind: ClassVar[CursorKind] = "o"
     kind: Literal["joined"] = Field(default="joined", alias="k")
     user_id: UserId = Field(alias="u")
     group_type: GroupType | None = Field(default=None, alias="t")
@@ -105,6 +112,7 @@ class JoinedQuery(_Query):
 class RoomQuery(_Query):
     """``/im-room GROUP_ID [--mark N]``: the online members of an audio-video group."""
 
+    cursor_kind: ClassVar[CursorKind] = "t"
     kind: Literal["room"] = Field(default="room", alias="k")
     group_id: GroupId = Field(alias="g")
     mark: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = Field(default=None, alias="m")
@@ -113,6 +121,7 @@ class RoomQuery(_Query):
 class FriendsQuery(_Query):
     """``/im-friends USER_ID [LIST_NAME ...]``: a user's friend lists, or the friends in the named lists."""
 
+    cursor_kind: ClassVar[CursorKind] = "o"
     kind: Literal["friends"] = Field(default="friends", alias="k")
     user_id: UserId = Field(alias="u")
     list_names: tuple[ListName, ...] = Field(default=(), alias="n", max_length=MAX_LIST_NAMES)
@@ -125,10 +134,10 @@ class FriendsQuery(_Query):
 
 
 class HelpQuery(_Query):
-    """``help`` / ``--help`` on any command: its usage, with no Tencent call."""
+    """``help`` / ``--help`` on any command: its usage, with no Tencent call (never in a button value)."""
 
     kind: Literal["help"] = Field(default="help", alias="k")
-    command: CommandName = Field(alias="c")
+    command: str = Field(alias="c")
 
 
 #: A query that can be paged (every one but help).

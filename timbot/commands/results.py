@@ -1,45 +1,67 @@
-"""The page types ``fetch_page`` produces and the renderer lays out: one per layout, plain data."""
+"""The page types the command specs produce and the renderer lays out: one per layout, plain data.
+
+A page arrives at the renderer complete: the header (the query written as the command a user would type),
+its number and its buttons, each with its label and its value already encoded. The renderer only lays them
+out; it never sees a query or a paging state.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
-from timbot.commands.queries import FriendsQuery, GroupQuery, GroupsQuery, JoinedQuery, RoomQuery
-from timbot.commands.state import PageState
 from timbot.tim.models import AVMember, GroupInfo, GroupMember, JoinedGroup
 
 __all__ = [
+    "MAX_VALUE",
     "FriendListsPage",
     "FriendsPage",
     "GroupCardsPage",
     "GroupPage",
     "GroupsPage",
+    "HelpPage",
     "JoinedPage",
     "NamedList",
     "Page",
+    "PagerButton",
     "RoomPage",
 ]
+
+#: Slack's limit on a button's value, in characters.
+MAX_VALUE: Final = 2000
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PagerButton:
+    """A button made by the commands layer: its label, its ``action_id`` and its encoded ``value``.
+
+    Args:
+        label: the text on the button (plain text).
+        action_id: what Slack sends back as the action (``timbot_next``, ``timbot_prev``).
+        value: the encoded state of the page it leads to (at most :data:`MAX_VALUE` characters).
+        primary: drawn as the main action.
+    """
+
+    label: str
+    action_id: str
+    value: str
+    primary: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
 class _Page:
-    """What every page has: its state, its number, and the states its buttons lead to."""
+    """What every page has: the command it answers, its number and its buttons."""
 
-    state: PageState
-    next_state: PageState | None
-    prev_state: PageState | None
-
-    @property
-    def number(self) -> int:
-        """The page number, from 1."""
-        return self.state.page
+    header: str
+    number: int
+    buttons: tuple[PagerButton, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
 class GroupsPage(_Page):
     """``/im-groups``: one page of group IDs; ``total`` is Tencent's ``TotalCount``."""
 
-    query: GroupsQuery
+    group_type: str | None
     group_ids: list[str]
     total: int
     pages: int
@@ -53,7 +75,6 @@ class GroupPage(_Page):
     the first member shown.
     """
 
-    query: GroupQuery
     group: GroupInfo
     members: list[GroupMember]
     member_offset: int
@@ -64,12 +85,15 @@ class GroupPage(_Page):
 
 @dataclass(frozen=True, kw_only=True)
 class GroupCardsPage(_Page):
-    """``/im-group`` with several IDs: compact cards of the IDs on this page (per-group errors kept)."""
+    """``/im-group`` with several IDs: compact cards of the IDs on this page (per-group errors kept).
 
-    query: GroupQuery
+    ``dropped`` counts the IDs asked for that the buttons could not carry (they are on no page).
+    """
+
     groups: list[GroupInfo]
     first_index: int
     total_ids: int
+    dropped: int
     pages: int
 
 
@@ -77,7 +101,6 @@ class GroupCardsPage(_Page):
 class JoinedPage(_Page):
     """``/im-joined``: one ``Limit``/``Offset`` page of the groups a user has joined."""
 
-    query: JoinedQuery
     groups: list[JoinedGroup]
     offset: int
     total: int
@@ -86,9 +109,9 @@ class JoinedPage(_Page):
 
 @dataclass(frozen=True, kw_only=True)
 class RoomPage(_Page):
-    """``/im-room``: a slice of the online members (Tencent gives no total)."""
+    """``/im-room``: a slice of the online members (Tencent gives no total); ``mark`` filters them."""
 
-    query: RoomQuery
+    mark: int | None
     members: list[AVMember]
 
 
@@ -96,7 +119,6 @@ class RoomPage(_Page):
 class FriendListsPage(_Page):
     """``/im-friends USER``: the user's lists with their friend counts (one page)."""
 
-    query: FriendsQuery
     lists: list[tuple[str, int]]
 
 
@@ -115,10 +137,18 @@ class NamedList:
 class FriendsPage(_Page):
     """``/im-friends USER NAME ...``: the named lists, their friends paged together."""
 
-    query: FriendsQuery
     lists: list[NamedList]
     total_friends: int
     pages: int
 
 
-Page = GroupsPage | GroupPage | GroupCardsPage | JoinedPage | RoomPage | FriendListsPage | FriendsPage
+@dataclass(frozen=True, kw_only=True)
+class HelpPage(_Page):
+    """``help`` on a command: its usage (no Tencent call); ``header`` is the command's name."""
+
+    usage: str
+
+
+Page = (
+    GroupsPage | GroupPage | GroupCardsPage | JoinedPage | RoomPage | FriendListsPage | FriendsPage | HelpPage
+)

@@ -1,6 +1,8 @@
 """The paging state a button carries: a versioned pydantic model, encoded URL-safe in at most 2000 chars.
 
-Encoding: compact JSON with short keys, zlib-compressed, base64url without padding. Every value comes back
+Encoding (version 1, a public format: values sit in users' Slack history, and
+``tests/data/button_values/`` holds real ones to the same page forever): compact JSON with short keys,
+zlib-compressed, base64url without padding. Every value comes back
 from an untrusted client, so :func:`decode` accepts only what validates in full (the queries' own rules,
 bounded integers, the cursor kind that belongs to the command, no extra fields) and raises ``ExpiredError``
 for anything else.
@@ -74,8 +76,6 @@ class TimeCursor(_Model):
 
 Cursor = Annotated[NextCursor | OffsetCursor | TimeCursor, Field(discriminator="kind")]
 
-#: The cursor kind each command pages with.
-_CURSOR_OF: Final[dict[str, str]] = {"groups": "n", "group": "o", "joined": "o", "room": "t", "friends": "o"}
 _FIRST: Final[dict[str, NextCursor | OffsetCursor | TimeCursor]] = {
     "n": NextCursor(), "o": OffsetCursor(), "t": TimeCursor(),
 }
@@ -100,7 +100,7 @@ class PageState(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> PageState:
-        kind = _CURSOR_OF[self.query.kind]
+        kind = self.query.cursor_kind
         if self.cursor.kind != kind or any(c.kind != kind for c in self.history):
             raise ValueError("cursor does not belong to the command")
         if len(self.history) > self.page - 1:
@@ -118,7 +118,7 @@ def first_state(query: Query) -> PageState:
     Args:
         query: the parsed query.
     """
-    return PageState(query=query, cursor=_FIRST[_CURSOR_OF[query.kind]], page=1)
+    return PageState(query=query, cursor=_FIRST[query.cursor_kind], page=1)
 
 
 def advance(state: PageState, cursor: NextCursor | OffsetCursor | TimeCursor) -> PageState:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from timbot.console.mrkdwn import Style, use_color
-from timbot.console.session import demo_client, find_button, print_error, print_message, send_command
-from timbot.errors import ConfigError, TimbotError
+from timbot.console.session import demo_client, find_button, print_message, send_command
 
 if TYPE_CHECKING:
+    from timbot.render import Message
     from timbot.tim.client import TimClient
     from timbot.tim.emulator import Emulator
 
@@ -60,10 +60,10 @@ def help_text(*, style: Style) -> str:
     Args:
         style: terminal styles.
     """
-    from timbot.commands.parse import USAGE
+    from timbot.commands.registry import SPECS
 
     parts = [style.bold("Commands") + " (as in Slack; add help to any of them for its usage):"]
-    parts.extend("  " + usage.replace("\n", "\n  ") for usage in USAGE.values())
+    parts.extend("  " + spec.usage.replace("\n", "\n  ") for spec in SPECS)
     parts.append("")
     parts.append(style.bold("Keys") + ": n (next) = Next page, p (prev) = Previous page, help, quit, Ctrl-D.")
     return "\n".join(parts)
@@ -109,7 +109,7 @@ class DemoConsole:
         return True
 
     async def _press(self, key: str) -> None:
-        from timbot.commands.pipeline import answer_click
+        from timbot.answer import answer_click
 
         button = find_button(self.message, key) if self.message is not None else None
         if button is None:
@@ -118,16 +118,15 @@ class DemoConsole:
             return
         await self._show(answer_click(self.client, button.value))
 
-    async def _show(self, answer: Any) -> None:
-        try:
-            message = (await answer).to_dict()
-        except ConfigError:
-            raise
-        except TimbotError as exc:
-            print_error(exc, stream=self.out)
+    async def _show(self, answer: Awaitable[Message]) -> None:
+        from timbot.answer import reply
+
+        answered = await reply(answer, what="demo")
+        if not answered.ok:
+            print_message(answered.message.to_dict(), stream=self.out)
             return
-        self.message = message
-        print_message(message, stream=self.out)
+        self.message = answered.message.to_dict()
+        print_message(self.message, stream=self.out)
 
 
 async def _piped_lines(stdin: TextIO, out: TextIO) -> AsyncIterator[str]:
@@ -161,9 +160,14 @@ async def _piped_lines(stdin: TextIO, out: TextIO) -> AsyncIterator[str]:
 async def _terminal_lines() -> AsyncIterator[str]:
     """Lines typed at a terminal, with history and line editing (prompt_toolkit); Ctrl-C clears the line."""
     from prompt_toolkit import PromptSession
+    from prompt_toolkit.completion import WordCompleter
     from prompt_toolkit.history import InMemoryHistory
 
-    session: PromptSession[str] = PromptSession(history=InMemoryHistory())
+    from timbot.commands.registry import COMMANDS
+
+    words = [*COMMANDS, *(name.lstrip("/") for name in COMMANDS), "help", "next", "prev", "quit"]
+    completer = WordCompleter(words, sentence=True)
+    session: PromptSession[str] = PromptSession(history=InMemoryHistory(), completer=completer)
     while True:
         try:
             yield await session.prompt_async(PROMPT)

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from typing import Any
 
-from timbot.console.session import (
-    demo_client,
-    exit_code,
-    find_button,
-    print_error,
-    print_message,
-    send_command,
-)
-from timbot.errors import ConfigError, TimbotError, UsageError
+from timbot.console.session import demo_client, find_button, print_message, send_command
+from timbot.errors import ConfigError, UsageError
 
 __all__ = ["answer_page", "run_once"]
 
@@ -32,7 +26,7 @@ async def answer_page(line: str, *, page: int = 1, demo: bool = False) -> dict[s
         ConfigError: the configured app is incomplete (not with ``demo``).
         TimError: Tencent did not give the data.
     """
-    from timbot.commands.pipeline import answer_click
+    from timbot.answer import answer_click
     from timbot.settings import load_settings
     from timbot.tim.client import TimClient
 
@@ -62,13 +56,16 @@ def run_once(line: str, *, as_json: bool = False, page: int = 1, demo: bool = Fa
     Raises:
         ConfigError: the configured app is incomplete (the CLI prints it as one line).
     """
+    from timbot.answer import failure
+
     try:
         message = asyncio.run(answer_page(line, page=page, demo=demo))
     except ConfigError:
         raise
-    except TimbotError as exc:
-        print_error(exc)
-        return exit_code(exc)
+    except Exception as exc:  # the one mapping decides the words and the exit status
+        failed = failure(exc, what=f"timbot run {line[:40]!r}")
+        print_message(failed.message.to_dict(), stream=sys.stderr)
+        return failed.exit_code
     if as_json:
         print(json.dumps(message, ensure_ascii=False, indent=2))
     else:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from timbot.console.mrkdwn import Style, use_color
 from timbot.console.terminal import Button, buttons, render_message
-from timbot.errors import ConfigError, ExpiredError, TimbotError, UsageError
+from timbot.errors import TimbotError
 
 if TYPE_CHECKING:
     from timbot.render import Message
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 __all__ = [
     "DEMO_BASE_URL",
     "demo_client",
-    "exit_code",
     "find_button",
     "print_error",
     "print_message",
@@ -77,7 +76,7 @@ async def send_command(client: TimClient, line: str) -> Message:
     Raises:
         UsageError, ExpiredError, TimError: as ``answer_command`` does.
     """
-    from timbot.commands.pipeline import answer_command
+    from timbot.answer import answer_command
 
     command, text = split_command(line)
     return await answer_command(client, command, text)
@@ -91,15 +90,6 @@ def find_button(message: Mapping[str, Any], key: str) -> Button | None:
         key: the console key.
     """
     return next((button for button in buttons(message) if button.key == key), None)
-
-
-def exit_code(exc: TimbotError) -> int:
-    """The exit status of a failed command: 2 for usage and configuration, 1 for Tencent (and the rest).
-
-    Args:
-        exc: the error the command ended with.
-    """
-    return 2 if isinstance(exc, UsageError | ExpiredError | ConfigError) else 1
 
 
 def _width(stream: TextIO) -> int:

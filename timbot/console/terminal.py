@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Any
 
+from timbot.commands.spec import NEXT, PREV
 from timbot.console.mrkdwn import Style, mrkdwn_to_text, plain_to_text, visible_width
 
 __all__ = ["Button", "buttons", "render_message"]
 
-#: The keys the console binds to timbot's own buttons (``timbot.render`` action ids).
-_KEYS = {"timbot_next": "n", "timbot_prev": "p"}
+#: The keys the console binds to timbot's own buttons.
+_KEYS = {NEXT: "n", PREV: "p"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,6 @@ from timbot.commands.results import GroupCardsPage, GroupPage
 from timbot.render.escape import clip, code, escape, one_line
 from timbot.render.fmt import date, plural
 from timbot.render.limits import MAX_FIELD, Divider, Part, Section, pack_lines
-from timbot.tim.codes import explain
 from timbot.tim.models import GroupInfo, GroupMember
 
 __all__ = ["group_card_parts", "group_cards_parts"]
@@ -25,8 +24,7 @@ def _members(group: GroupInfo) -> str:
 
 
 def _error(group: GroupInfo) -> str:
-    explanation = explain(group.error_code).explanation
-    return f":warning: {group.error_code}: {escape(explanation)}"
+    return f":warning: {group.error_code}: {escape(group.error_explanation)}"
 
 
 def _member_line(member: GroupMember) -> str:
@@ -102,8 +100,8 @@ def group_cards_parts(page: GroupCardsPage) -> list[Part]:
         page: the fetched page.
     """
     parts: list[Part] = [_compact(group) for group in page.groups]
-    if page.query.dropped:
+    if page.dropped:
         parts.append(Section(
-            text=f"_{plural(page.query.dropped, 'more ID')} did not fit in the page buttons: "
+            text=f"_{plural(page.dropped, 'more ID')} did not fit in the page buttons: "
                  "run /im-group again with them._", items=0))
     return parts or [Section(text="_No groups on this page._", items=0)]

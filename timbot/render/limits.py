@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from timbot.commands.state import MAX_VALUE
+from timbot.commands.results import MAX_VALUE, PagerButton
 from timbot.render.escape import clip, clip_plain, escape
 from timbot.render.message import Message
 
@@ -37,7 +37,6 @@ __all__ = [
     "MAX_ID",
     "MAX_SECTION",
     "MAX_TEXT",
-    "Button",
     "Divider",
     "Part",
     "Section",
@@ -74,16 +73,6 @@ class Divider:
 
 
 Part = Section | Divider
-
-
-@dataclass(frozen=True)
-class Button:
-    """A button of the pager: plain ``label``, ``action_id``, the encoded state as ``value``."""
-
-    label: str
-    action_id: str
-    value: str
-    primary: bool = False
 
 
 def pack_lines(
@@ -129,7 +118,7 @@ def _fallback(header: str, context: list[str], parts: list[Part]) -> str:
 
 
 def assemble(
-    *, key: str, page: int, header: str, context: list[str], parts: list[Part], buttons: list[Button],
+    *, key: str, page: int, header: str, context: list[str], parts: list[Part], buttons: list[PagerButton],
 ) -> Message:
     """Build a message inside every limit: header, context, the parts (cut with "… and N more"), the pager.
 
@@ -139,7 +128,7 @@ def assemble(
         header: plain text saying what was asked (clipped to 150).
         context: escaped mrkdwn elements (at most 10 kept; each clipped).
         parts: the results, escaped.
-        buttons: the pager buttons (an actions block only if there are any).
+        buttons: the buttons, values encoded by the commands layer (an actions block only if any).
     """
     prefix = f"timbot_{key[:40]}_{page}"
     room = MAX_BLOCKS - 1 - (1 if context else 0) - (1 if buttons else 0)

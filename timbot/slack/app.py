@@ -10,6 +10,8 @@ import httpx
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
+from timbot.commands.registry import COMMANDS
+from timbot.commands.spec import PAGER_ACTIONS
 from timbot.settings import Settings
 from timbot.slack.audit import Incoming, audit
 from timbot.slack.authz import Authoriser
@@ -20,10 +22,8 @@ from timbot.tim.client import TimClient
 
 __all__ = ["ACTIONS", "COMMANDS", "build_app"]
 
-#: The slash commands timbot answers (manifest.yaml lists the same five).
-COMMANDS: tuple[str, ...] = ("/im-groups", "/im-group", "/im-joined", "/im-room", "/im-friends")
-#: The ``action_id`` of the page buttons.
-ACTIONS: tuple[str, ...] = ("timbot_next", "timbot_prev")
+#: The ``action_id`` of the buttons timbot answers (the commands come from the registry).
+ACTIONS: tuple[str, ...] = PAGER_ACTIONS
 
 #: Context key the ASGI route sets to the request's arrival time (``time.monotonic()``).
 RECEIVED_KEY = "timbot_received"

@@ -112,6 +112,13 @@ class GroupInfo(_GroupBase):
     error_info: str = Field(default="", alias="ErrorInfo")
     member_list: list[GroupMember] = Field(default_factory=list, alias="MemberList")
 
+    @property
+    def error_explanation(self) -> str:
+        """What ``error_code`` means, in words for a Slack user (empty when the group was found)."""
+        from timbot.tim.codes import explain
+
+        return explain(self.error_code).explanation if self.error_code else ""
+
 
 class SelfInfo(_Model):
     """The queried user's own membership in a joined group."""

@@ -1,6 +1,7 @@
 """UserSig v2 (TLSSigAPIv2, HMAC-SHA256) on the standard library: sign, decode and verify.
 
-The algorithm (tim-api.md §2): HMAC-SHA256 over
+The algorithm (Tencent Cloud Chat's "Generating UserSig" page and its reference ``TLSSigAPIv2`` code,
+https://github.com/tencentyun/tls-sig-api-v2-python): HMAC-SHA256 over
 ``TLS.identifier:{id}\\nTLS.sdkappid:{app}\\nTLS.time:{t}\\nTLS.expire:{e}\\n[TLS.userbuf:{b64}\\n]``,
 put in a JSON object, zlib-compressed, base64-encoded with ``+/=`` replaced by ``*-_``.
 """
@@ -16,14 +17,12 @@ import time
 import zlib
 from dataclasses import dataclass
 
+from timbot.errors import UserSigError
+
 __all__ = ["DecodedSig", "UserSigError", "decode", "sign", "verify"]
 
 _TO_URL = str.maketrans("+/=", "*-_")
 _FROM_URL = str.maketrans("*-_", "+/=")
-
-
-class UserSigError(ValueError):
-    """A UserSig does not decode or does not verify (the message never contains the key)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,40 @@
+"""Button values already sitting in users' Slack history decode to the same page after any upgrade."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from timbot.answer import answer_click
+from timbot.commands.state import PageState, decode
+from timbot.console.session import demo_client
+
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "button_values" / "v1.json"
+VALUES: list[dict[str, Any]] = json.loads(GOLDEN.read_text(encoding="utf-8"))["values"]
+
+
+def test_every_command_and_cursor_kind_is_held() -> None:
+    kinds = {(v["state"]["q"]["k"], v["state"]["c"]["k"]) for v in VALUES}
+    assert kinds >= {("groups", "n"), ("group", "o"), ("joined", "o"), ("room", "t"), ("friends", "o")}
+    assert {v["page"] for v in VALUES} >= {1, 2, 3}
+    assert {v["action_id"] for v in VALUES} == {"timbot_next", "timbot_prev"}
+
+
+@pytest.mark.parametrize("golden", VALUES, ids=[v["name"] for v in VALUES])
+def test_a_v1_value_decodes_to_the_same_state(golden: dict[str, Any]) -> None:
+    state = decode(golden["value"])
+    assert state == PageState.model_validate_json(json.dumps(golden["state"]))
+    assert state.page == golden["page"]
+
+
+@pytest.mark.parametrize("golden", VALUES, ids=[v["name"] for v in VALUES])
+async def test_a_v1_value_answers_with_the_same_page(golden: dict[str, Any]) -> None:
+    client, _ = demo_client()
+    async with client:
+        message = (await answer_click(client, golden["value"])).to_dict()
+    assert message["blocks"][0]["text"]["text"] == golden["header"]
+    assert f"page {golden['page']}" in message["text"], message["text"]
+    assert ":hourglass:" not in message["text"]

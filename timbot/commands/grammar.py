@@ -1,0 +1,199 @@
+"""The pieces every command's grammar is made of (pure): tokens, flags, and checks of IDs, numbers and types.
+
+Each spec (:mod:`timbot.commands.specs`) builds its query from an :class:`Args`; every rule broken raises
+``UsageError`` with that command's usage, so bad input costs no Tencent call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+from timbot.commands.queries import GroupType
+from timbot.errors import UsageError
+
+__all__ = [
+    "Args",
+    "group_id",
+    "group_type",
+    "list_name",
+    "normalise_type",
+    "number",
+    "only",
+    "show",
+    "split",
+    "tokens",
+    "unescape",
+    "unique",
+    "user_id",
+]
+
+_TYPES: Final[dict[str, GroupType]] = {
+    "public": "Public",
+    "private": "Private",
+    "work": "Private",
+    "chatroom": "ChatRoom",
+    "meeting": "ChatRoom",
+    "avchatroom": "AVChatRoom",
+    "live": "AVChatRoom",
+    "bchatroom": "BChatRoom",
+    "community": "Community",
+}
+_USER_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+_GROUP_ID = re.compile(r"[\x21-\x7e]{1,64}")
+_LIST_NAME = re.compile(r"[^\s\x00-\x1f\x7f]{1,30}")
+_MAX_TEXT = 40_000
+_MAX_TOKENS = 2_000
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's escaping of a command's text (``&lt;`` ``&gt;`` and, last, ``&amp;``).
+
+    Args:
+        text: the text as Slack sent it.
+    """
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def normalise_type(value: str) -> GroupType | None:
+    """Return Tencent's wire name for a group type or alias (case-insensitive), or None.
+
+    Args:
+        value: what the user typed, e.g. ``work`` or ``AVChatRoom``.
+    """
+    return _TYPES.get(value.lower())
+
+
+def show(token: str) -> str:
+    """A token as quoted back in an error: at most 40 characters."""
+    return token if len(token) <= 40 else token[:40] + "..."
+
+
+def tokens(text: str, *, usage: str) -> list[str]:
+    """Split a command's text (as Slack sends it) into its arguments.
+
+    Args:
+        text: the escaped text.
+        usage: the command's usage, for the errors.
+
+    Raises:
+        UsageError: the text is too long, holds a mention or link, or has too many arguments.
+    """
+    if len(text) > _MAX_TEXT:
+        raise UsageError("the text is too long", usage=usage)
+    if "<" in text or ">" in text:
+        raise UsageError("Slack turned part of the text into a mention or link (<...>); "
+                         "type IDs as plain text", usage=usage)
+    found = unescape(text).split()
+    if len(found) > _MAX_TOKENS:
+        raise UsageError(f"too many arguments ({len(found)})", usage=usage)
+    return found
+
+
+@dataclass
+class Args:
+    """A command's arguments: the positional ones in order, the flags by name (None for a bare flag)."""
+
+    usage: str
+    positional: list[str] = field(default_factory=list)
+    flags: dict[str, str | None] = field(default_factory=dict)
+
+
+def split(found: list[str], *, flags: Mapping[str, bool], usage: str) -> Args:
+    """Split tokens into positional arguments and flags.
+
+    Args:
+        found: the tokens.
+        flags: the command's flags: name -> whether it takes a value.
+        usage: the command's usage, for the errors.
+
+    Raises:
+        UsageError: an unknown, repeated or valueless flag, or a value on a bare flag.
+    """
+    args = Args(usage=usage)
+    i = 0
+    while i < len(found):
+        token = found[i]
+        i += 1
+        if not token.startswith("--"):
+            args.positional.append(token)
+            continue
+        name, eq, inline = token[2:].partition("=")
+        if name not in flags:
+            raise UsageError(f"unknown flag --{show(name)}", usage=usage)
+        if name in args.flags:
+            raise UsageError(f"--{name} is given twice", usage=usage)
+        if not flags[name]:
+            if eq:
+                raise UsageError(f"--{name} takes no value", usage=usage)
+            args.flags[name] = None
+            continue
+        if eq:
+            value = inline
+        elif i < len(found) and not found[i].startswith("--"):
+            value = found[i]
+            i += 1
+        else:
+            value = ""
+        if not value:
+            raise UsageError(f"--{name} needs a value", usage=usage)
+        args.flags[name] = value
+    return args
+
+
+def number(args: Args, flag: str, low: int, high: int) -> int | None:
+    """The whole-number value of ``--flag`` (None when not given), within ``low``..``high``."""
+    if flag not in args.flags:
+        return None
+    value = args.flags[flag] or ""
+    if not value.isascii() or not value.isdigit() or len(value) > 10 or not low <= int(value) <= high:
+        raise UsageError(f"--{flag} must be a whole number from {low} to {high}, not {show(value)}",
+                         usage=args.usage)
+    return int(value)
+
+
+def group_type(args: Args, value: str) -> GroupType:
+    """Tencent's name of the group type ``value`` (an alias or any case)."""
+    wire = normalise_type(value)
+    if wire is None:
+        raise UsageError(f"unknown group type {show(value)}", usage=args.usage)
+    return wire
+
+
+def user_id(args: Args) -> str:
+    """The first positional argument, checked as a Tencent UserID."""
+    if not args.positional:
+        raise UsageError("missing USER_ID", usage=args.usage)
+    user = args.positional[0]
+    if not _USER_ID.fullmatch(user):
+        raise UsageError(f"malformed user ID {show(user)} (letters, digits, _ and -, at most 32)",
+                         usage=args.usage)
+    return user
+
+
+def group_id(args: Args, token: str) -> str:
+    """``token`` checked as a group ID (printable ASCII; 48 characters, 64 for a community's)."""
+    if not _GROUP_ID.fullmatch(token) or (len(token) > 48 and not token.startswith("@TGS#_")):
+        raise UsageError(f"malformed group ID {show(token)} (printable ASCII, at most 48 characters)",
+                         usage=args.usage)
+    return token
+
+
+def list_name(args: Args, token: str) -> str:
+    """``token`` checked as a friend list's name (Tencent: at most 30 bytes)."""
+    if not _LIST_NAME.fullmatch(token) or len(token.encode()) > 30:
+        raise UsageError(f"malformed list name {show(token)} (at most 30 bytes)", usage=args.usage)
+    return token
+
+
+def only(args: Args, count: int) -> None:
+    """Refuse positional arguments past the first ``count``."""
+    if len(args.positional) > count:
+        raise UsageError(f"unexpected argument {show(args.positional[count])}", usage=args.usage)
+
+
+def unique(items: list[str]) -> list[str]:
+    """``items`` without repeats, in their first order."""
+    return list(dict.fromkeys(items))

@@ -1,0 +1,149 @@
+"""``CommandSpec``: everything that makes one slash command what it is, in one object; and what specs share.
+
+A spec names the command, its flags and usage, its query model (whose ``cursor_kind`` says how it pages),
+how text becomes a query (``build``), how a query is written back as the command (``command_line``), how a
+page is fetched and laid out (``fetch``, returning one of the page types of :mod:`timbot.commands.results`),
+and, for the follow menus and exports, which rows it shows and its CSV columns. The registry
+(:mod:`timbot.commands.registry`) lists the specs; everything that lists commands derives from it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, Generic, Protocol, TypeVar
+
+from timbot.commands.grammar import Args
+from timbot.commands.queries import FriendsQuery, GroupQuery, GroupsQuery, JoinedQuery, RoomQuery
+from timbot.commands.results import Page, PagerButton
+from timbot.commands.state import OffsetCursor, PageState, advance, encode, fit, previous
+from timbot.tim.models import AppGroupList, AVMemberPage, FriendLists, GroupInfo, JoinedGroupList
+
+__all__ = [
+    "NEXT",
+    "PAGER_ACTIONS",
+    "PREV",
+    "CommandSpec",
+    "TimApi",
+    "by_offset",
+    "offset_of",
+    "page_count",
+    "pager",
+]
+
+Q = TypeVar("Q", GroupsQuery, GroupQuery, JoinedQuery, RoomQuery, FriendsQuery)
+
+#: The ``action_id`` of the Next and Previous buttons (already in users' Slack history: never renamed).
+NEXT: Final = "timbot_next"
+PREV: Final = "timbot_prev"
+PAGER_ACTIONS: Final[tuple[str, ...]] = (NEXT, PREV)
+
+
+class TimApi(Protocol):
+    """The five calls of ``timbot.tim.client.TimClient`` the specs use (a test fake can stand in)."""
+
+    async def get_appid_group_list(
+        self, *, group_type: str | None = None, limit: int | None = None, next: int = 0
+    ) -> AppGroupList: ...
+
+    async def get_joined_group_list(
+        self, *, member_account: str, limit: int | None = None, offset: int | None = None,
+        group_type: str | None = None, with_huge_groups: bool = False, with_no_active_groups: bool = False,
+        support_topic: bool = False, group_base_info_filter: Sequence[str] | None = None,
+        self_info_filter: Sequence[str] | None = None,
+    ) -> JoinedGroupList: ...
+
+    async def get_group_info(
+        self, group_ids: Sequence[str], *, group_base_info_filter: Sequence[str] | None = None,
+        member_info_filter: Sequence[str] | None = None,
+        app_defined_data_filter_group: Sequence[str] | None = None,
+        app_defined_data_filter_group_member: Sequence[str] | None = None,
+    ) -> list[GroupInfo]: ...
+
+    async def get_members(
+        self, *, group_id: str, timestamp: int = 0, mark: int | None = None
+    ) -> AVMemberPage: ...
+
+    async def get_friend_lists(
+        self, *, from_account: str, need_friend: bool = False, group_names: Sequence[str] | None = None
+    ) -> FriendLists: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandSpec(Generic[Q]):
+    """One slash command.
+
+    Args:
+        name: the command as Slack sends it, e.g. ``/im-groups``.
+        summary: one line saying what it answers (the manifest's description, the demo's list).
+        usage: the usage text shown by ``help`` and under every usage error.
+        flags: its flags: name -> whether the flag takes a value.
+        query: its query model (the button value's ``q``; ``query.cursor_kind`` is how it pages).
+        build: arguments -> query (raises ``UsageError``; no Tencent call).
+        command_line: query -> the command a user would type (plain text), the header of its pages.
+        fetch: ``(client, state, query) -> page``: one page from Tencent, with its buttons made.
+        rows: what the rows of its pages name and can be followed to (the follow menus; none yet).
+        csv_columns: the columns of its CSV export (none yet).
+    """
+
+    name: str
+    summary: str
+    usage: str
+    flags: Mapping[str, bool]
+    query: type[Q]
+    build: Callable[[Args], Q]
+    command_line: Callable[[Q], str]
+    fetch: Callable[[TimApi, PageState, Q], Awaitable[Page]]
+    rows: tuple[str, ...] = field(default=())
+    csv_columns: tuple[str, ...] = field(default=())
+
+    @property
+    def kind(self) -> str:
+        """The query's ``kind`` (``groups``, ``group``...): how a button value names its command."""
+        default: str = self.query.model_fields["kind"].default
+        return default
+
+
+def page_count(total: int, size: int) -> int:
+    """How many pages of ``size`` hold ``total`` items (at least one)."""
+    return max(1, math.ceil(total / size))
+
+
+def offset_of(state: PageState) -> int:
+    """The index of the first item of an offset-paged page."""
+    return state.cursor.offset if isinstance(state.cursor, OffsetCursor) else 0
+
+
+def by_offset(state: PageState, size: int, total: int) -> tuple[PageState | None, PageState | None]:
+    """Next and previous states of an offset-paged page (the next one only while items remain).
+
+    Args:
+        state: the page shown.
+        size: items per page.
+        total: items in all.
+    """
+    offset = offset_of(state)
+    nxt = fit(advance(state, OffsetCursor(offset=offset + size))) if offset + size < total else None
+    prev = previous(state, OffsetCursor(offset=max(0, offset - size)))
+    return nxt, prev
+
+
+def pager(state: PageState, *, nxt: PageState | None, prev: PageState | None) -> dict[str, Any]:
+    """What every page carries besides its results: the number and the Previous/Next buttons, encoded.
+
+    Args:
+        state: the page shown.
+        nxt: the state Next leads to, if there is a next page.
+        prev: the state Previous leads to, if there is a previous page.
+
+    Returns:
+        ``number`` and ``buttons``, as keyword arguments of a page type (the spec adds ``header``).
+    """
+    buttons = []
+    if prev is not None:
+        label = "⏮ First page" if prev.page == 1 and state.page > 2 else "◀ Previous"
+        buttons.append(PagerButton(label=label, action_id=PREV, value=encode(prev)))
+    if nxt is not None:
+        buttons.append(PagerButton(label="Next ▶", action_id=NEXT, value=encode(nxt), primary=True))
+    return {"number": state.page, "buttons": tuple(buttons)}

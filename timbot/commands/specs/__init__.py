@@ -1,0 +1,1 @@
+"""One module per slash command, each defining its ``SPEC`` (a :class:`timbot.commands.spec.CommandSpec`)."""

@@ -1,0 +1,81 @@
+"""``/im-friends USER_ID [LIST_NAME ...]``: a user's friend lists and their counts, or the named lists.
+
+Tencent: "Pulling Lists" (``sns/group_get``): every list with its ``FriendNumber``; with ``NeedFriend`` the
+friends too, which Tencent gives only when no ``GroupName`` is asked for (so named lists are picked here).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from timbot.commands import grammar
+from timbot.commands.queries import MAX_LIST_NAMES, FriendsQuery
+from timbot.commands.results import FriendListsPage, FriendsPage, NamedList
+from timbot.commands.spec import CommandSpec, TimApi, by_offset, offset_of, page_count, pager
+from timbot.commands.state import PageState
+from timbot.errors import UsageError
+
+USAGE = (
+    "/im-friends USER_ID [LIST_NAME ...]\n"
+    "  a user's friend lists with their counts;\n"
+    f"  named lists (at most {MAX_LIST_NAMES}) with their friends"
+)
+FRIENDS_PER_PAGE: Final = 40
+
+
+def build(args: grammar.Args) -> FriendsQuery:
+    """``USER_ID [LIST_NAME ...]`` -> the query (repeated names dropped)."""
+    user = grammar.user_id(args)
+    names = grammar.unique(args.positional[1:])
+    for name in names:
+        grammar.list_name(args, name)
+    if len(names) > MAX_LIST_NAMES:
+        raise UsageError(f"too many list names ({len(names)}; at most {MAX_LIST_NAMES})", usage=args.usage)
+    return FriendsQuery(user_id=user, list_names=tuple(names))
+
+
+def command_line(query: FriendsQuery) -> str:
+    """The query as typed: ``/im-friends leckie Family Work``."""
+    return " ".join(["/im-friends", query.user_id, *query.list_names])
+
+
+async def fetch(client: TimApi, state: PageState, query: FriendsQuery) -> FriendListsPage | FriendsPage:
+    """No names: the lists and their counts (one page). Names: their friends, paged together."""
+    if not query.list_names:
+        answer = await client.get_friend_lists(from_account=query.user_id)
+        return FriendListsPage(header=command_line(query), **pager(state, nxt=None, prev=None),
+                               lists=[(item.group_name, item.friend_number) for item in answer.items])
+    answer = await client.get_friend_lists(from_account=query.user_id, need_friend=True,
+                                           group_names=query.list_names)
+    found = {item.group_name: item for item in answer.items if item.group_name in query.list_names}
+    if any(item.to_account is None and item.friend_number > 0 for item in found.values()):
+        # NeedFriend only works without GroupName: ask for all, keep the named lists.
+        everything = await client.get_friend_lists(from_account=query.user_id, need_friend=True)
+        found = {item.group_name: item for item in everything.items if item.group_name in query.list_names}
+    offset = offset_of(state)
+    lists: list[NamedList] = []
+    start = 0
+    for name in query.list_names:
+        item = found.get(name)
+        friends = list(item.to_account or []) if item is not None else []
+        low, high = max(offset - start, 0), min(offset + FRIENDS_PER_PAGE - start, len(friends))
+        on_page = friends[low:high] if high > low else []
+        if on_page or offset == 0:
+            lists.append(NamedList(name=name, found=item is not None, friends=on_page, first_index=low,
+                                   friend_number=item.friend_number if item is not None else 0))
+        start += len(friends)
+    nxt, prev = by_offset(state, FRIENDS_PER_PAGE, start)
+    return FriendsPage(header=command_line(query), **pager(state, nxt=nxt, prev=prev), lists=lists,
+                       total_friends=start, pages=page_count(start, FRIENDS_PER_PAGE))
+
+
+SPEC = CommandSpec(
+    name="/im-friends",
+    summary="Show a user's friend lists, or the friends in named lists",
+    usage=USAGE,
+    flags={},
+    query=FriendsQuery,
+    build=build,
+    command_line=command_line,
+    fetch=fetch,
+)

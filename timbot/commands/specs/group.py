@@ -1,0 +1,108 @@
+"""``/im-group GROUP_ID [GROUP_ID ...]``: one group's card and its members, or a compact card per group.
+
+Tencent: "Getting Group Details" (``group_open_http_svc/get_group_info``): at most 50 IDs a call, per-group
+``ErrorCode`` in ``GroupInfo``, and 10018 when the answer would pass 1 MB (then the card alone, asked with the
+basic-info filter, leaves the member list out).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from timbot.commands import grammar
+from timbot.commands.queries import MAX_GROUP_IDS, GroupQuery
+from timbot.commands.results import GroupCardsPage, GroupPage
+from timbot.commands.spec import CommandSpec, TimApi, by_offset, offset_of, page_count, pager
+from timbot.commands.state import PageState
+from timbot.errors import TimApiError, UsageError
+from timbot.tim.models import GroupInfo
+
+__all__ = ["BASE_FIELDS", "CARDS_PER_PAGE", "MEMBERS_PER_PAGE", "SPEC"]
+
+USAGE = (
+    "/im-group GROUP_ID [GROUP_ID ...]\n"
+    f"  one group: its card and members; several (at most {MAX_GROUP_IDS}): a card each"
+)
+MEMBERS_PER_PAGE: Final = 20
+CARDS_PER_PAGE: Final = 10
+#: Every basic-info field (Tencent's ``GroupBaseInfoFilter``): asking for these alone leaves members out.
+BASE_FIELDS: Final[tuple[str, ...]] = (
+    "Type", "Name", "Introduction", "Notification", "FaceUrl", "Owner_Account", "CreateTime", "InfoSeq",
+    "LastInfoTime", "LastMsgTime", "NextMsgSeq", "MemberNum", "MaxMemberNum", "ApplyJoinOption",
+    "InviteJoinOption", "MuteAllMember",
+)
+_CARD_FIELDS: Final = (
+    "Type", "Name", "Owner_Account", "MemberNum", "MaxMemberNum", "CreateTime", "LastMsgTime",
+)
+#: Tencent's "the answer would exceed 1 MB".
+_TOO_LARGE: Final = 10018
+
+
+def build(args: grammar.Args) -> GroupQuery:
+    """``GROUP_ID [GROUP_ID ...]`` -> the query (repeats dropped)."""
+    if not args.positional:
+        raise UsageError("missing GROUP_ID", usage=args.usage)
+    ids = grammar.unique([grammar.group_id(args, token) for token in args.positional])
+    if len(ids) > MAX_GROUP_IDS:
+        raise UsageError(f"too many group IDs ({len(ids)}; at most {MAX_GROUP_IDS})", usage=args.usage)
+    return GroupQuery(group_ids=tuple(ids))
+
+
+def command_line(query: GroupQuery) -> str:
+    """The query as typed: ``/im-group ID ID``."""
+    return " ".join(["/im-group", *query.group_ids])
+
+
+async def _one(client: TimApi, state: PageState, query: GroupQuery) -> GroupPage:
+    group_id = query.group_ids[0]
+    note: str | None = None
+    try:
+        group = (await client.get_group_info([group_id]))[0]
+    except TimApiError as exc:
+        if exc.code != _TOO_LARGE:
+            raise
+        group = GroupInfo(group_id=group_id, error_code=_TOO_LARGE)
+    if group.error_code == _TOO_LARGE:
+        group = (await client.get_group_info([group_id], group_base_info_filter=BASE_FIELDS))[0]
+        if group.error_code == 0:
+            note = "the member list is too large to fetch (over Tencent's 1 MB limit)"
+    offset = offset_of(state)
+    members = group.member_list
+    nxt, prev = by_offset(state, MEMBERS_PER_PAGE, len(members))
+    return GroupPage(header=command_line(query), **pager(state, nxt=nxt, prev=prev), group=group,
+                     members=list(members[offset : offset + MEMBERS_PER_PAGE]), member_offset=offset,
+                     member_total=len(members), members_note=note,
+                     pages=page_count(len(members), MEMBERS_PER_PAGE))
+
+
+async def _cards(client: TimApi, state: PageState, query: GroupQuery) -> GroupCardsPage:
+    offset = offset_of(state)
+    ids = query.group_ids[offset : offset + CARDS_PER_PAGE]
+    groups = await client.get_group_info(ids, group_base_info_filter=_CARD_FIELDS) if ids else []
+    nxt, prev = by_offset(state, CARDS_PER_PAGE, len(query.group_ids))
+    if nxt is not None and isinstance(nxt.query, GroupQuery):  # the cut (if any) applies to every page
+        cut = nxt.query
+        prev = prev.model_copy(update={"query": cut}) if prev is not None else None
+        query = cut
+    return GroupCardsPage(header=command_line(query), **pager(state, nxt=nxt, prev=prev), groups=list(groups),
+                          first_index=offset, total_ids=len(query.group_ids) + query.dropped,
+                          dropped=query.dropped, pages=page_count(len(query.group_ids), CARDS_PER_PAGE))
+
+
+async def fetch(client: TimApi, state: PageState, query: GroupQuery) -> GroupPage | GroupCardsPage:
+    """One ID: its card and a page of members; several: a page of cards."""
+    if len(query.group_ids) + query.dropped > 1:
+        return await _cards(client, state, query)
+    return await _one(client, state, query)
+
+
+SPEC = CommandSpec(
+    name="/im-group",
+    summary="Show a group's card and members, or the cards of several groups",
+    usage=USAGE,
+    flags={},
+    query=GroupQuery,
+    build=build,
+    command_line=command_line,
+    fetch=fetch,
+)

@@ -1,0 +1,71 @@
+"""``/im-joined USER_ID [--type TYPE] [--huge] [--inactive] [--topics] [--limit N]``: a user's groups.
+
+Tencent: "Getting the Groups a User Has Joined" (``group_open_http_svc/get_joined_group_list``), paged with
+``Limit``/``Offset`` up to ``TotalCount``; AVChatRoom groups only with ``WithHugeGroups``, inactive Private
+groups only with ``WithNoActiveGroups``, topic-enabled communities with ``SupportTopic``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from timbot.commands import grammar
+from timbot.commands.queries import JoinedQuery
+from timbot.commands.results import JoinedPage
+from timbot.commands.spec import CommandSpec, TimApi, by_offset, offset_of, page_count, pager
+from timbot.commands.state import PageState
+from timbot.errors import UsageError
+
+USAGE = (
+    "/im-joined USER_ID [--type TYPE] [--huge] [--inactive] [--topics] [--limit N]\n"
+    "  the groups a user has joined; --huge adds AVChatRoom groups, --inactive adds inactive\n"
+    "  Private groups, --topics (with --type Community) only topic-enabled communities"
+)
+_FIELDS: Final = ("Type", "Name", "MemberNum", "MaxMemberNum")
+
+
+def build(args: grammar.Args) -> JoinedQuery:
+    """``USER_ID`` and the flags -> the query."""
+    limit = grammar.number(args, "limit", 1, 100) or 20
+    user = grammar.user_id(args)
+    grammar.only(args, 1)
+    kind = grammar.group_type(args, args.flags["type"] or "") if "type" in args.flags else None
+    if "topics" in args.flags and kind != "Community":
+        raise UsageError("--topics needs --type Community", usage=args.usage)
+    return JoinedQuery(user_id=user, group_type=kind, huge="huge" in args.flags,
+                       inactive="inactive" in args.flags, topics="topics" in args.flags,
+                       limit=limit)
+
+
+def command_line(query: JoinedQuery) -> str:
+    """The query as typed: ``/im-joined leckie --type Public --limit 5``."""
+    parts = ["/im-joined", query.user_id, f"--type {query.group_type}" if query.group_type else "",
+             "--huge" if query.huge else "", "--inactive" if query.inactive else "",
+             "--topics" if query.topics else "", f"--limit {query.limit}" if query.limit != 20 else ""]
+    return " ".join(part for part in parts if part)
+
+
+async def fetch(client: TimApi, state: PageState, query: JoinedQuery) -> JoinedPage:
+    """One ``Limit``/``Offset`` page, with the user's role and join time in each group."""
+    offset = offset_of(state)
+    answer = await client.get_joined_group_list(
+        member_account=query.user_id, limit=query.limit, offset=offset, group_type=query.group_type,
+        with_huge_groups=query.huge, with_no_active_groups=query.inactive, support_topic=query.topics,
+        group_base_info_filter=_FIELDS, self_info_filter=("Role", "JoinTime"),
+    )
+    nxt, prev = by_offset(state, query.limit, answer.total_count)
+    return JoinedPage(header=command_line(query), **pager(state, nxt=nxt, prev=prev),
+                      groups=list(answer.groups), offset=offset, total=answer.total_count,
+                      pages=max(page_count(answer.total_count, query.limit), state.page))
+
+
+SPEC = CommandSpec(
+    name="/im-joined",
+    summary="List the groups a user has joined",
+    usage=USAGE,
+    flags={"type": True, "huge": False, "inactive": False, "topics": False, "limit": True},
+    query=JoinedQuery,
+    build=build,
+    command_line=command_line,
+    fetch=fetch,
+)

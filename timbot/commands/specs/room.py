@@ -1,0 +1,65 @@
+"""``/im-room GROUP_ID [--mark N]``: the online members of a live room (AVChatRoom), newest first.
+
+Tencent: "Getting the Online Member List of a Live Streaming Group"
+(``group_open_avchatroom_http_svc/get_members``), paged by ``Timestamp``/``NextTimestamp`` (0 at the end),
+optionally only the members marked ``Mark``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from timbot.commands import grammar
+from timbot.commands.queries import RoomQuery
+from timbot.commands.results import RoomPage
+from timbot.commands.spec import CommandSpec, TimApi, pager
+from timbot.commands.state import PageState, TimeCursor, advance, fit, previous
+from timbot.errors import UsageError
+
+USAGE = (
+    "/im-room GROUP_ID [--mark N]\n"
+    "  the online members of an audio-video group (with --mark, only those marked N)"
+)
+ROOM_PER_PAGE: Final = 25
+
+
+def build(args: grammar.Args) -> RoomQuery:
+    """``GROUP_ID [--mark N]`` -> the query."""
+    if not args.positional:
+        raise UsageError("missing GROUP_ID", usage=args.usage)
+    grammar.only(args, 1)
+    mark = grammar.number(args, "mark", 0, 2**31 - 1)
+    return RoomQuery(group_id=grammar.group_id(args, args.positional[0]), mark=mark)
+
+
+def command_line(query: RoomQuery) -> str:
+    """The query as typed: ``/im-room @TGS#a8GR2rdB4 --mark 1000``."""
+    parts = ["/im-room", query.group_id, f"--mark {query.mark}" if query.mark is not None else ""]
+    return " ".join(part for part in parts if part)
+
+
+async def fetch(client: TimApi, state: PageState, query: RoomQuery) -> RoomPage:
+    """A slice of one Tencent page of members; Next moves inside it, then to ``NextTimestamp``."""
+    cursor = state.cursor if isinstance(state.cursor, TimeCursor) else TimeCursor()
+    answer = await client.get_members(group_id=query.group_id, timestamp=cursor.timestamp, mark=query.mark)
+    end = cursor.skip + ROOM_PER_PAGE
+    if end < len(answer.members):
+        nxt: PageState | None = fit(advance(state, TimeCursor(timestamp=cursor.timestamp, skip=end)))
+    elif answer.next_timestamp not in (0, cursor.timestamp):
+        nxt = fit(advance(state, TimeCursor(timestamp=answer.next_timestamp)))
+    else:
+        nxt = None
+    return RoomPage(header=command_line(query), **pager(state, nxt=nxt, prev=previous(state)),
+                    mark=query.mark, members=list(answer.members[cursor.skip : end]))
+
+
+SPEC = CommandSpec(
+    name="/im-room",
+    summary="List the online members of an audio-video group (live room)",
+    usage=USAGE,
+    flags={"mark": True},
+    query=RoomQuery,
+    build=build,
+    command_line=command_line,
+    fetch=fetch,
+)
