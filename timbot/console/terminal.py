@@ -1,4 +1,8 @@
-"""A Block Kit message (the dict Slack would receive) rendered as readable terminal text."""
+"""A Block Kit message (the dict Slack would receive) rendered as readable terminal text.
+
+It draws the blocks timbot makes (header, context, section with fields, divider, actions); any other block is
+named, not dropped silently.
+"""
 
 from __future__ import annotations
 
@@ -94,25 +98,6 @@ def _columns(cells: list[str], width: int) -> list[str]:
     return lines
 
 
-def _rich_text(elements: Sequence[Any]) -> str:
-    """Flatten a rich_text block to plain words (sections, lists, quotes and preformatted runs)."""
-    parts: list[str] = []
-    for element in elements:
-        if not isinstance(element, Mapping):
-            continue
-        if "elements" in element:
-            parts.append(_rich_text(element["elements"]))
-        elif element.get("type") == "text":
-            parts.append(str(element.get("text", "")))
-        elif element.get("type") in ("user", "channel", "usergroup"):
-            parts.append("@" + str(element.get("user_id") or element.get("channel_id") or ""))
-        elif element.get("type") == "link":
-            parts.append(str(element.get("text") or element.get("url") or ""))
-        elif element.get("type") == "emoji":
-            parts.append(f":{element.get('name', '')}:")
-    return plain_to_text("".join(parts))
-
-
 def _block(block: Mapping[str, Any], all_buttons: list[Button], style: Style, width: int) -> str:
     kind = block.get("type")
     if kind == "header":
@@ -121,11 +106,8 @@ def _block(block: Mapping[str, Any], all_buttons: list[Button], style: Style, wi
             return style.bold(style.underline(title))
         return f"{title}\n{'=' * min(visible_width(title), width)}"
     if kind == "context":
-        items = [
-            _text(element, style) if element.get("type") != "image" else ""
-            for element in block.get("elements") or ()
-            if isinstance(element, Mapping)
-        ]
+        elements = block.get("elements") or ()
+        items = [_text(element, style) for element in elements if isinstance(element, Mapping)]
         return style.dim("  ·  ".join(item for item in items if item))
     if kind == "section":
         lines = [_text(block.get("text"), style)] if block.get("text") else []
@@ -140,10 +122,6 @@ def _block(block: Mapping[str, Any], all_buttons: list[Button], style: Style, wi
         return style.dim("─" * min(width, 60))
     if kind == "actions":
         return _button_line(block.get("elements") or (), all_buttons, style)
-    if kind == "image":
-        return f"[image: {plain_to_text(str(block.get('alt_text', '')))}]"
-    if kind == "rich_text":
-        return _rich_text(block.get("elements") or ())
     return style.dim(f"[{plain_to_text(str(kind))} block]")
 
 
