@@ -34,14 +34,14 @@ def test_schema_copy_catches_a_broken_manifest(manifest: dict[str, Any]) -> None
     assert len(list(validator.iter_errors(broken))) == 2
 
 
-def test_commands_match_the_app_and_the_parser(manifest: dict[str, Any]) -> None:
-    from timbot.commands.parse import USAGE
-    from timbot.slack.app import COMMANDS
+def test_commands_match_the_registry(manifest: dict[str, Any]) -> None:
+    from timbot.commands.registry import SPECS
 
     names = [c["command"] for c in manifest["features"]["slash_commands"]]
-    assert names == list(COMMANDS)
-    assert set(names) == set(USAGE)
-    for command in manifest["features"]["slash_commands"]:
+    assert names == [spec.name for spec in SPECS]
+    for command, spec in zip(manifest["features"]["slash_commands"], SPECS, strict=True):
+        assert command["description"] == spec.summary
+        assert all(f"--{flag}" in command["usage_hint"] for flag in spec.flags)
         assert command["url"].endswith("/slack/events")
         assert command["description"] and command["usage_hint"]
         assert command["should_escape"] is False
