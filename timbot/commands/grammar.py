@@ -12,16 +12,21 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from timbot.commands.queries import GroupType
+from timbot.commands.results import DOUBLE_QUOTES as _DOUBLE
+from timbot.commands.results import SINGLE_QUOTES as _SINGLE
+from timbot.commands.results import quote
 from timbot.errors import UsageError
 
 __all__ = [
     "Args",
+    "Quoted",
     "group_id",
     "group_type",
     "list_name",
     "normalise_type",
     "number",
     "only",
+    "quote",
     "show",
     "split",
     "tokens",
@@ -42,8 +47,14 @@ _TYPES: Final[dict[str, GroupType]] = {
     "community": "Community",
 }
 _USER_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
-_GROUP_ID = re.compile(r"[\x21-\x7e]{1,64}")
-_LIST_NAME = re.compile(r"[^\s\x00-\x1f\x7f]{1,30}")
+#: printable ASCII; a custom ID may hold spaces inside (``vip lounge-30``), never at its ends
+_GROUP_ID = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]{0,62}[\x21-\x7e])?")
+_LIST_NAME = re.compile(r"[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]{0,28}[^\s\x00-\x1f\x7f])?")
+#: The quotes that open an argument, with the ones that may close it (Slack's clients on macOS and iOS type
+#: the typographic ones for ``"`` and ``'``).
+_CLOSERS: Final[dict[str, str]] = {**dict.fromkeys(_DOUBLE, _DOUBLE), **dict.fromkeys(_SINGLE, _SINGLE)}
+#: The dashes smart punctuation makes of ``--`` (em dash, en dash) or of ``-`` before a second one.
+_DASHES: Final = ("—", "–", "−", "‒", "―")
 _MAX_TEXT = 40_000
 _MAX_TOKENS = 2_000
 
@@ -86,9 +97,51 @@ def tokens(text: str, *, usage: str) -> list[str]:
     if "<" in text or ">" in text:
         raise UsageError("Slack turned part of the text into a mention or link (<...>); "
                          "type IDs as plain text", usage=usage)
-    found = unescape(text).split()
+    found = _split_quoted(unescape(text), usage=usage)
     if len(found) > _MAX_TOKENS:
         raise UsageError(f"too many arguments ({len(found)})", usage=usage)
+    return found
+
+
+class Quoted(str):
+    """An argument that was typed in quotes: always positional, even if it starts with ``--``."""
+
+    __slots__ = ()
+
+
+def _split_quoted(text: str, *, usage: str) -> list[str]:
+    """Split on whitespace; a quote at the start of an argument (or right after ``--flag=``) holds spaces
+    until its closing quote; a smart dash at the start of an argument is ``--``."""
+    found: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        token = ""
+        if text[i] in _DASHES or (text[i] == "-" and text[i + 1 : i + 2] in _DASHES):  # —limit: --limit
+            i += 1
+            while i < n and text[i] in (*_DASHES, "-"):
+                i += 1
+            token = "--"
+        while i < n and not text[i].isspace():
+            opens = text[i] in _CLOSERS and (token == "" or (token.startswith("--") and token.endswith("=")))
+            if not opens:
+                token += text[i]
+                i += 1
+                continue
+            closers = _CLOSERS[text[i]]
+            end = next((j for j in range(i + 1, n) if text[j] in closers), -1)
+            if end < 0:
+                raise UsageError(f"a quote is not closed: {show(text[i:])}", usage=usage)
+            whole = token == ""  # quoted from its first character: never a flag
+            token += text[i + 1 : end]
+            i = end + 1
+            found.append(Quoted(token) if whole else token)
+            token = ""
+            break
+        if token:
+            found.append(token)
     return found
 
 
@@ -117,6 +170,11 @@ def split(found: list[str], *, flags: Mapping[str, bool], usage: str) -> Args:
     while i < len(found):
         token = found[i]
         i += 1
+        if isinstance(token, Quoted):
+            args.positional.append(token)
+            continue
+        if token.startswith("-") and not token.startswith("--") and len(token) > 1:
+            raise UsageError(f"unknown flag {show(token)} (flags are --name, e.g. --limit 5)", usage=usage)
         if not token.startswith("--"):
             args.positional.append(token)
             continue
@@ -176,8 +234,8 @@ def user_id(args: Args) -> str:
 def group_id(args: Args, token: str) -> str:
     """``token`` checked as a group ID (printable ASCII; 48 characters, 64 for a community's)."""
     if not _GROUP_ID.fullmatch(token) or (len(token) > 48 and not token.startswith("@TGS#_")):
-        raise UsageError(f"malformed group ID {show(token)} (printable ASCII, at most 48 characters)",
-                         usage=args.usage)
+        raise UsageError(f"malformed group ID {show(token)} (printable ASCII, at most 48 characters; "
+                         'quote an ID with spaces: "vip lounge-30")', usage=args.usage)
     return token
 
 

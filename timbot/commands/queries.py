@@ -41,17 +41,20 @@ CursorKind = Literal["n", "o", "t"]
 GroupType = Literal["Public", "Private", "ChatRoom", "AVChatRoom", "BChatRoom", "Community"]
 #: A user ID as we accept it from a Slack user (Tencent's UserID: letters, digits, ``_`` and ``-``, 32 bytes).
 UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
-#: A group ID: printable ASCII without spaces; 48 bytes for custom IDs, community IDs (``@TGS#_``) up to 64.
-GroupId = Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e]{1,64}$")]
+#: A group ID: printable ASCII, spaces only inside (custom IDs such as ``vip lounge-30``); 48 bytes for custom
+#: IDs, community IDs (``@TGS#_``) up to 64.
+GroupId = Annotated[str, StringConstraints(pattern=r"^[\x21-\x7e](?:[\x20-\x7e]{0,62}[\x21-\x7e])?$")]
 def _at_most_30_bytes(value: str) -> str:
     if len(value.encode()) > 30:
         raise ValueError("list name longer than 30 bytes")
     return value
 
 
-#: A friend list name: no whitespace or control characters, at most 30 characters (Tencent: 30 bytes).
+#: A friend list name: no control characters, spaces only inside (``Book club``), at most 30 bytes.
 ListName = Annotated[
-    str, StringConstraints(pattern=r"^[^\s\x00-\x1f\x7f]{1,30}$"), AfterValidator(_at_most_30_bytes)
+    str,
+    StringConstraints(pattern=r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]{0,28}[^\s\x00-\x1f\x7f])?$"),
+    AfterValidator(_at_most_30_bytes),
 ]
 Limit = Annotated[int, Field(ge=1, le=100)]
 

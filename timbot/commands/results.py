@@ -13,7 +13,9 @@ from typing import Final
 from timbot.tim.models import AVMember, GroupInfo, GroupMember, JoinedGroup
 
 __all__ = [
+    "DOUBLE_QUOTES",
     "MAX_VALUE",
+    "SINGLE_QUOTES",
     "FriendListsPage",
     "FriendsPage",
     "GroupCardsPage",
@@ -25,10 +27,25 @@ __all__ = [
     "Page",
     "PagerButton",
     "RoomPage",
+    "quote",
 ]
 
 #: Slack's limit on a button's value, in characters.
 MAX_VALUE: Final = 2000
+#: The quotes an argument may be typed in (Slack's clients on macOS and iOS type the typographic ones).
+DOUBLE_QUOTES: Final = "\"“”„"
+SINGLE_QUOTES: Final = "'‘’"
+
+
+def quote(arg: str) -> str:
+    """``arg`` as it must be typed to come back as one argument: in quotes when it holds a space or a quote.
+
+    Args:
+        arg: an ID, an account or a list name.
+    """
+    if arg and not any(c.isspace() or c in DOUBLE_QUOTES or c in SINGLE_QUOTES for c in arg):
+        return arg
+    return f"'{arg}'" if '"' in arg else f'"{arg}"'
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

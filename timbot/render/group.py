@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from timbot.commands.results import GroupCardsPage, GroupPage
+from timbot.commands.results import GroupCardsPage, GroupPage, quote
 from timbot.render.escape import clip, code, escape, one_line
 from timbot.render.fmt import date, plural
 from timbot.render.limits import MAX_FIELD, Divider, Part, Section, pack_lines
@@ -46,9 +46,9 @@ def group_card_parts(page: GroupPage) -> list[Part]:
     group = page.group
     parts: list[Part] = []
     if group.error_code != 0:
-        return [Section(text=f"{code(group.group_id)}\n{_error(group)}")]
+        return [Section(text=f"{code(quote(group.group_id))}\n{_error(group)}")]
     if page.number == 1 or page.member_offset == 0:
-        title = f"*{_text(group.name, 200)}*  {code(group.group_id)}"
+        title = f"*{_text(group.name, 200)}*  {code(quote(group.group_id))}"
         fields = (
             f"*Type*\n{_text(group.type)}",
             f"*Owner*\n{code(group.owner_account, 40) if group.owner_account else '-'}",
@@ -79,7 +79,7 @@ def group_card_parts(page: GroupPage) -> list[Part]:
 
 
 def _compact(group: GroupInfo) -> Section:
-    head = f"{code(group.group_id)}"
+    head = code(quote(group.group_id))
     if group.error_code != 0:
         return Section(text=f"{head}\n{_error(group)}")
     facts = [

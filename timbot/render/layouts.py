@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from timbot.commands.results import FriendListsPage, FriendsPage, GroupsPage, JoinedPage, RoomPage
+from timbot.commands.results import FriendListsPage, FriendsPage, GroupsPage, JoinedPage, RoomPage, quote
 from timbot.render.escape import clip, code, escape, one_line
 from timbot.render.fmt import date, plural
 from timbot.render.limits import Part, Section, pack_lines
@@ -22,7 +22,7 @@ def groups_parts(page: GroupsPage) -> list[Part]:
     Args:
         page: the fetched page.
     """
-    ids = [code(gid, 70) for gid in page.group_ids]
+    ids = [code(quote(gid), 70) for gid in page.group_ids]
     rows = [ids[i : i + _IDS_PER_LINE] for i in range(0, len(ids), _IDS_PER_LINE)]
     sections = pack_lines(["   ".join(row) for row in rows], weights=[len(row) for row in rows])
     return list(sections) or [Section(text="_No groups on this page._", items=0)]
@@ -36,7 +36,7 @@ def joined_parts(page: JoinedPage) -> list[Part]:
     """
     lines = []
     for group in page.groups:
-        facts = [_name(group.name, 100), code(group.group_id, 70), escape(one_line(group.type)) or "-"]
+        facts = [_name(group.name, 100), code(quote(group.group_id), 70), escape(one_line(group.type)) or "-"]
         if group.member_num is not None:
             facts.append(plural(group.member_num, "member"))
         if group.self_info is not None:
@@ -65,7 +65,7 @@ def friend_lists_parts(page: FriendListsPage) -> list[Part]:
     Args:
         page: the fetched page.
     """
-    lines = [f"{_name(name, 100)} · {plural(count, 'friend')}" for name, count in page.lists]
+    lines = [f"{_name(quote(name), 100)} · {plural(count, 'friend')}" for name, count in page.lists]
     return list(pack_lines(lines)) or [Section(text="_This user has no friend lists._", items=0)]
 
 
@@ -77,7 +77,7 @@ def friends_parts(page: FriendsPage) -> list[Part]:
     """
     parts: list[Part] = []
     for named in page.lists:
-        title = f"*{_name(named.name, 100)}*"
+        title = f"*{_name(quote(named.name), 100)}*"
         if not named.found:
             parts.append(Section(text=f"{title}: no list with this name", items=0))
             continue

@@ -36,7 +36,7 @@ def build(args: grammar.Args) -> FriendsQuery:
 
 def command_line(query: FriendsQuery) -> str:
     """The query as typed: ``/im-friends leckie Family Work``."""
-    return " ".join(["/im-friends", query.user_id, *query.list_names])
+    return " ".join(["/im-friends", query.user_id, *(grammar.quote(name) for name in query.list_names)])
 
 
 async def fetch(client: TimApi, state: PageState, query: FriendsQuery) -> FriendListsPage | FriendsPage:

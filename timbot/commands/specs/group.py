@@ -50,7 +50,7 @@ def build(args: grammar.Args) -> GroupQuery:
 
 def command_line(query: GroupQuery) -> str:
     """The query as typed: ``/im-group ID ID``."""
-    return " ".join(["/im-group", *query.group_ids])
+    return " ".join(["/im-group", *(grammar.quote(gid) for gid in query.group_ids)])
 
 
 async def _one(client: TimApi, state: PageState, query: GroupQuery) -> GroupPage:

@@ -34,7 +34,8 @@ def build(args: grammar.Args) -> RoomQuery:
 
 def command_line(query: RoomQuery) -> str:
     """The query as typed: ``/im-room @TGS#a8GR2rdB4 --mark 1000``."""
-    parts = ["/im-room", query.group_id, f"--mark {query.mark}" if query.mark is not None else ""]
+    mark = f"--mark {query.mark}" if query.mark is not None else ""
+    parts = ["/im-room", grammar.quote(query.group_id), mark]
     return " ".join(part for part in parts if part)
 
 
