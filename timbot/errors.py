@@ -287,6 +287,15 @@ class TimApiError(TimError):
         self.endpoint = endpoint
         super().__init__(f"{code}: {explanation}")
 
+    def explained(self, explanation: str) -> TimApiError:
+        """The same error with another explanation (what the code means for one command).
+
+        Args:
+            explanation: the words that replace the general explanation.
+        """
+        return TimApiError(self.code, info=self.info, explanation=explanation, kind=self.kind,
+                           endpoint=self.endpoint)
+
     def user_text(self) -> str:
         """``CODE: explanation``, and the region hint for the codes a wrong region gives."""
         text = f"{self.code}: {self.explanation}"

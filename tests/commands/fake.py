@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from timbot.errors import TimApiError
+from timbot.tim.codes import explain
 from timbot.tim.models import AppGroupList, AVMemberPage, FriendLists, GroupInfo, JoinedGroupList
 
 # From the seed page of get_group_info ("Basic format" sample response).
@@ -42,10 +43,17 @@ class FakeTim:
     raise_code: int | None = None
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
+    def _maybe_fail(self) -> None:
+        """Answer ``raise_code`` as the client raises it: with the code's own kind and explanation."""
+        if self.raise_code is not None:
+            meaning = explain(self.raise_code)
+            raise TimApiError(self.raise_code, explanation=meaning.explanation, kind=meaning.kind)
+
     async def get_appid_group_list(
         self, *, group_type: str | None = None, limit: int | None = None, next: int = 0
     ) -> AppGroupList:
         self.calls.append(("get_appid_group_list", {"group_type": group_type, "limit": limit, "next": next}))
+        self._maybe_fail()
         limit = limit or 10000
         start = next // 7  # an opaque cursor like Tencent's
         page = self.group_ids[start : start + limit]
@@ -65,6 +73,7 @@ class FakeTim:
             "with_huge_groups": with_huge_groups, "with_no_active_groups": with_no_active_groups,
             "support_topic": support_topic, "group_base_info_filter": group_base_info_filter,
             "self_info_filter": self_info_filter}))
+        self._maybe_fail()
         start = offset or 0
         page = self.joined[start : start + (limit or len(self.joined))]
         return JoinedGroupList.model_validate(
@@ -78,8 +87,7 @@ class FakeTim:
                              ) -> list[GroupInfo]:
         self.calls.append(("get_group_info", {"group_ids": list(group_ids),
                                               "group_base_info_filter": group_base_info_filter}))
-        if self.raise_code is not None:
-            raise TimApiError(self.raise_code, explanation="scripted")
+        self._maybe_fail()
         out = []
         for gid in group_ids:
             data = self.groups.get(gid)
@@ -96,6 +104,7 @@ class FakeTim:
         self, *, group_id: str, timestamp: int = 0, mark: int | None = None
     ) -> AVMemberPage:
         self.calls.append(("get_members", {"group_id": group_id, "timestamp": timestamp, "mark": mark}))
+        self._maybe_fail()
         start = timestamp // 3
         page = self.room[start : start + self.room_page]
         more = start + self.room_page < len(self.room)
@@ -106,6 +115,7 @@ class FakeTim:
                                group_names: Sequence[str] | None = None) -> FriendLists:
         self.calls.append(("get_friend_lists", {"from_account": from_account, "need_friend": need_friend,
                                                 "group_names": list(group_names) if group_names else None}))
+        self._maybe_fail()
         items = []
         for name, friends in self.friend_lists.items():
             if group_names and name not in group_names:

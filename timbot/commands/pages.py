@@ -7,7 +7,7 @@ from timbot.commands.registry import by_name, for_query
 from timbot.commands.results import HelpPage, Page
 from timbot.commands.spec import TimApi
 from timbot.commands.state import PageState
-from timbot.errors import UsageError
+from timbot.errors import TimApiError, UsageError
 
 __all__ = ["TimApi", "fetch_page", "help_page"]
 
@@ -23,7 +23,13 @@ async def fetch_page(client: TimApi, state: PageState) -> Page:
         TimError: when Tencent does not give the data (per-group errors stay on their cards instead).
     """
     spec = for_query(state.query)
-    page: Page = await spec.fetch(client, state, state.query)
+    try:
+        page: Page = await spec.fetch(client, state, state.query)
+    except TimApiError as exc:
+        meaning = spec.explains.get(exc.code)
+        if meaning is None:
+            raise
+        raise exc.explained(meaning) from exc
     return page
 
 

@@ -83,6 +83,9 @@ class CommandSpec(Generic[Q]):
         build: arguments -> query (raises ``UsageError``; no Tencent call).
         command_line: query -> the command a user would type (plain text), the header of its pages.
         fetch: ``(client, state, query) -> page``: one page from Tencent, with its buttons made.
+        explains: what a Tencent code means for this command, where the general explanation would send
+            the user the wrong way (``/im-room`` on a group that is not a live room answers 10007, which
+            elsewhere means a missing permission).
         rows: what the rows of its pages name and can be followed to (the follow menus; none yet).
         csv_columns: the columns of its CSV export (none yet).
     """
@@ -95,6 +98,7 @@ class CommandSpec(Generic[Q]):
     build: Callable[[Args], Q]
     command_line: Callable[[Q], str]
     fetch: Callable[[TimApi, PageState, Q], Awaitable[Page]]
+    explains: Mapping[int, str] = field(default_factory=dict)
     rows: tuple[str, ...] = field(default=())
     csv_columns: tuple[str, ...] = field(default=())
 

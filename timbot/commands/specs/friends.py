@@ -78,4 +78,8 @@ SPEC = CommandSpec(
     build=build,
     command_line=command_line,
     fetch=fetch,
+    explains={
+        30003: "the user does not exist in this app; check the UserID",
+        30001: "Tencent refused the request; check the UserID and the list names",
+    },
 )

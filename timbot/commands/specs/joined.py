@@ -18,8 +18,9 @@ from timbot.errors import UsageError
 
 USAGE = (
     "/im-joined USER_ID [--type TYPE] [--huge] [--inactive] [--topics] [--limit N]\n"
-    "  the groups a user has joined; --huge adds AVChatRoom groups, --inactive adds inactive\n"
-    "  Private groups, --topics (with --type Community) only topic-enabled communities"
+    "  the groups a user has joined; --huge adds AVChatRoom (live) groups (--type AVChatRoom implies it),\n"
+    "  --inactive adds inactive Private groups, --topics (with --type Community) only topic-enabled\n"
+    "  communities"
 )
 _FIELDS: Final = ("Type", "Name", "MemberNum", "MaxMemberNum")
 
@@ -32,7 +33,9 @@ def build(args: grammar.Args) -> JoinedQuery:
     kind = grammar.group_type(args, args.flags["type"] or "") if "type" in args.flags else None
     if "topics" in args.flags and kind != "Community":
         raise UsageError("--topics needs --type Community", usage=args.usage)
-    return JoinedQuery(user_id=user, group_type=kind, huge="huge" in args.flags,
+    # Tencent leaves live rooms out unless asked for huge groups: --type AVChatRoom alone would list none
+    huge = "huge" in args.flags or kind == "AVChatRoom"
+    return JoinedQuery(user_id=user, group_type=kind, huge=huge,
                        inactive="inactive" in args.flags, topics="topics" in args.flags,
                        limit=limit)
 
@@ -68,4 +71,8 @@ SPEC = CommandSpec(
     build=build,
     command_line=command_line,
     fetch=fetch,
+    explains={
+        10019: "the user does not exist in this app; check the UserID",
+        70107: "the user does not exist in this app; check the UserID",
+    },
 )

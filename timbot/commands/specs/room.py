@@ -63,4 +63,8 @@ SPEC = CommandSpec(
     build=build,
     command_line=command_line,
     fetch=fetch,
+    explains={
+        10007: "this group is not a live room (AVChatRoom), so it has no online member list; "
+               "/im-group shows its card and members",
+    },
 )
