@@ -20,7 +20,7 @@ from timbot.tim.codes import explain
 from timbot.tim.pacing import Pacer
 from timbot.tim.retry import TENCENT_POLICY, RetryPolicy
 
-__all__ = ["CallPath"]
+__all__ = ["CallPath", "redact_httpx_log"]
 
 log = logging.getLogger("timbot.tim.client")
 
@@ -42,6 +42,19 @@ class _RedactUserSig(logging.Filter):
 
 
 _REDACT = _RedactUserSig()
+
+
+def redact_httpx_log() -> None:
+    """Keep UserSigs out of httpx's request log lines, for the whole process; idempotent.
+
+    Called once when this module is imported, so that no request can be logged before it: a UserSig in a
+    log line is a leak whoever configured the logging (README: "Secrets stay secret"). It only rewrites
+    the ``usersig`` query value of the lines httpx makes; nothing else in the process changes.
+    """
+    logging.getLogger("httpx").addFilter(_REDACT)  # a no-op when the filter is already there
+
+
+redact_httpx_log()
 
 
 class _Retry(Exception):
@@ -106,7 +119,6 @@ class CallPath:
         self._sleep = sleep
         self.region_hint = region_hint
         self.calls_made = 0
-        logging.getLogger("httpx").addFilter(_REDACT)
 
     async def call(self, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST ``body`` to ``/v4/{endpoint}`` and return the JSON answer (cached, shared, retried).
