@@ -61,7 +61,7 @@ async def measure(n: int, *, profile: bool, bolt: bool, slack_url: str, secret: 
                        "TIM_SECRET_KEY": DEMO_KEY, "TIM_BASE_URL": "http://tim.invalid",
                        "TIMBOT_ALLOWED_USERS": "", "TIMBOT_ALLOWED_CHANNELS": "",
                        "TIMBOT_ALLOW_GUESTS": "false"})
-    timbot = create_app(tim_transport=emulator.transport())
+    timbot = create_app(tim_transport=emulator.transport(), tune_process=True)  # as the Procfile's app
     app: Any = bolt_app(secret, f"{slack_url}/api/", before_response=True) if bolt else timbot
     if not bolt:
         await timbot.startup()

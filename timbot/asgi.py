@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -21,6 +20,7 @@ from timbot.errors import ConfigError
 from timbot.settings import Settings, load_settings
 from timbot.slack.app import build_app, received_now
 from timbot.slack.respond import response_client
+from timbot.slack.serving import ensure_logging, tune_gc
 from timbot.slack.tasks import TaskRegistry
 from timbot.tim.client import TimClient
 
@@ -36,18 +36,6 @@ TimFactory = Callable[[Settings, httpx.AsyncBaseTransport | None], TimClient]
 
 #: Settings without which the HTTP app cannot start (checked in this order).
 REQUIRED = ("slack_signing_secret", "slack_bot_token", "tim_sdkappid", "tim_secret_key")
-
-
-def _ensure_logging() -> None:
-    """Make timbot's INFO lines (the audit line) visible under a bare uvicorn, which configures only its own
-    loggers; leave any logging set up by someone else alone."""
-    ours = logging.getLogger("timbot")
-    if logging.getLogger().handlers or ours.handlers:
-        return
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
-    ours.addHandler(handler)
-    ours.setLevel(logging.INFO)
 
 
 def _default_tim(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> TimClient:
@@ -68,6 +56,7 @@ class TimbotASGI:
         grace: seconds the shutdown waits for answers already acknowledged.
         tim_factory: builds the Tencent client from the settings and ``tim_transport`` (tests use it for
             short timeouts and backoff); ``TimClient.from_settings`` when None.
+        tune_process: whether start-up also tunes the process it runs in (see :func:`create_app`).
     """
 
     def __init__(
@@ -77,7 +66,9 @@ class TimbotASGI:
         tim_transport: httpx.AsyncBaseTransport | None = None,
         grace: float = 20.0,
         tim_factory: TimFactory | None = None,
+        tune_process: bool = False,
     ) -> None:
+        self.tune_process = tune_process
         self._settings = settings
         self._tim_factory = tim_factory
         self._tim_transport = tim_transport
@@ -101,12 +92,14 @@ class TimbotASGI:
             await self._limited(scope, receive, send)
 
     async def startup(self) -> None:
-        """Read and check the settings, open the HTTP clients and the Tencent client, build the Bolt app.
+        """Read and check the settings, open the HTTP clients and the Tencent client, build the Bolt app;
+        with ``tune_process``, also give timbot's logger a handler (first) and tune the GC (last).
 
         Raises:
             ConfigError: a required setting is missing or malformed.
         """
-        _ensure_logging()
+        if self.tune_process:
+            ensure_logging()
         settings = self._settings if self._settings is not None else load_settings()
         settings.require(*REQUIRED)
         self.max_body = settings.timbot_max_body
@@ -119,14 +112,8 @@ class TimbotASGI:
             bolt = build_app(settings, tim=tim, http=http, tasks=self.tasks)
             self._handler = AsyncSlackRequestHandler(bolt)
             self._stack = stack.pop_all()
-        # Everything made so far (modules, Bolt, pydantic and slack_sdk classes, clients) lives as long as the
-        # process: move it out of the collector's reach, so a full collection under load walks only what the
-        # requests made (measured: the longest pause went from 25 ms to 4 ms, the ack p99 at 200 concurrent
-        # from ~90 ms to ~65 ms). A request makes thousands of short-lived objects: collecting the youngest
-        # generation every 10,000 allocations rather than 700 saves work for the same memory (python -m bench:
-        # ack p99 at 200 concurrent 68-71 ms -> 64.5 ms, memory growth unchanged; 50,000 was no better).
-        gc.freeze()
-        gc.set_threshold(10_000, 10, 10)
+        if self.tune_process:
+            tune_gc()  # after everything start-up made, which it freezes (the measurements are in tune_gc)
 
     async def shutdown(self) -> None:
         """Refuse new requests, let acknowledged answers finish (up to the grace period), close clients."""
@@ -172,24 +159,38 @@ def create_app(
     tim_transport: httpx.AsyncBaseTransport | None = None,
     grace: float = 20.0,
     tim_factory: TimFactory | None = None,
+    tune_process: bool = False,
 ) -> TimbotASGI:
-    """The ASGI app, for uvicorn, tests and the benchmark.
+    """The ASGI app, for uvicorn, tests, the benchmark and embedders.
+
+    By default the app changes nothing outside itself, so a test or a host process is left as it was found.
+    A process that exists to serve it opts in with ``tune_process=True`` (the module's :data:`app`, which
+    the Procfile runs, and :func:`serve` do): start-up then gives the ``timbot`` logger a handler when no
+    logging is configured (:func:`~timbot.slack.serving.ensure_logging`) and, once started, freezes what it
+    made and raises the collector's first threshold (:func:`~timbot.slack.serving.tune_gc`).
 
     Args:
         settings: the settings; read from the environment at start-up when None.
         tim_transport: an httpx transport for Tencent (e.g. ``Emulator(...).transport()``).
         grace: seconds the shutdown waits for answers in flight.
         tim_factory: builds the Tencent client (tests: short timeouts); ``TimClient.from_settings`` when None.
+        tune_process: tune the logging and the garbage collector of the process at start-up (see above).
     """
-    return TimbotASGI(settings=settings, tim_transport=tim_transport, grace=grace, tim_factory=tim_factory)
+    return TimbotASGI(
+        settings=settings,
+        tim_transport=tim_transport,
+        grace=grace,
+        tim_factory=tim_factory,
+        tune_process=tune_process,
+    )
 
 
-#: ``uvicorn timbot.asgi:app``
-app = create_app()
+#: ``uvicorn timbot.asgi:app`` (the Procfile): this process serves timbot and nothing else, so it is tuned.
+app = create_app(tune_process=True)
 
 
 def serve(settings: Settings) -> None:
-    """Serve ``timbot.asgi`` with uvicorn on 0.0.0.0:``PORT`` (what the Procfile runs); blocks.
+    """Serve ``timbot.asgi`` with uvicorn on 0.0.0.0:``PORT`` (what the Procfile runs), process tuned; blocks.
 
     Args:
         settings: the loaded settings; a missing required one stops start-up with one line.
@@ -200,4 +201,4 @@ def serve(settings: Settings) -> None:
     import uvicorn
 
     settings.require(*REQUIRED)
-    uvicorn.run(create_app(settings), host="0.0.0.0", port=settings.port, lifespan="on")
+    uvicorn.run(create_app(settings, tune_process=True), host="0.0.0.0", port=settings.port, lifespan="on")

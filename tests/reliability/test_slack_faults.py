@@ -49,6 +49,21 @@ def test_response_url_refusing(
     assert clean.settle() == 0
 
 
+def test_response_url_rate_limited_waits_what_retry_after_asks(
+    clean: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "timbot")
+    clean.slack.hook_status["busy"] = [429]
+    clean.slack.hook_retry_after["busy"] = "1"
+    started = time.monotonic()
+    sent = clean.command("/im-group", GROUP, key="busy")
+    assert sent.status == 200 and sent.seconds < 3
+    assert len(clean.slack.wait_posts("busy", 1, timeout=10)) == 1
+    assert time.monotonic() - started >= 0.9  # the 1 s asked, not the poster's 0.3 s backoff
+    assert "delivered=yes" in _wait_audit(caplog)[0] and _problems(caplog) == []
+    assert clean.settle() == 0
+
+
 def test_response_url_slow_but_in_time(clean: Stack, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, "timbot")
     clean.slack.hook_delay = 1.5

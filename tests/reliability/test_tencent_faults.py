@@ -12,8 +12,9 @@ import pytest
 
 from tests.e2e.conftest import Stack
 from tests.reliability.conftest import FAST, closed_port, running_stack, text_of
-from timbot.tim.codes import CODES, RETRY_ONCE
+from timbot.tim.codes import CODES
 from timbot.tim.emulator import Emulator
+from timbot.tim.retry import TENCENT_POLICY
 
 GROUP = "club:chess-677"  # a small group: cheap to fetch and render
 TRANSIENT = sorted(code for code, meaning in CODES.items() if meaning.kind == "transient")
@@ -50,7 +51,7 @@ def is_data(message: dict[str, Any], item: str = GROUP) -> bool:
 def test_transient_codes(clean: Stack, code: int, times: int | None) -> None:
     clean.emulator.faults.error(code, times=times)
     message, _, calls = ask(clean)
-    limit = 2 if code in RETRY_ONCE else int(FAST["max_tries"])
+    limit = 2 if code in TENCENT_POLICY.retry_once else int(FAST["max_tries"])
     if times is not None and times < limit:
         assert is_data(message), message["text"]
         assert calls == times + 1

@@ -24,5 +24,6 @@ def slack(fake_slack_server: tuple[FakeSlack, str]) -> Iterator[tuple[FakeSlack,
     fake.users_info_fails = False
     fake.calls.clear()
     fake.hook_status.clear()
+    fake.hook_retry_after.clear()
     fake.hook_delay = 0.0
     yield fake, url

@@ -35,6 +35,8 @@ class FakeSlack:
     calls: list[str] = field(default_factory=list)
     posts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     hook_status: dict[str, list[int]] = field(default_factory=dict)
+    #: ``Retry-After`` header sent with a hook's scripted non-200 answers.
+    hook_retry_after: dict[str, str] = field(default_factory=dict)
     hook_delay: float = 0.0
     _cond: threading.Condition = field(default_factory=threading.Condition)
 
@@ -67,6 +69,7 @@ class FakeSlack:
         self.users_info_fails = False
         self.users_info_delay = 0.0
         self.hook_status.clear()
+        self.hook_retry_after.clear()
         self.hook_delay = 0.0
 
     async def _users_info(self, request: Request) -> Response:
@@ -90,7 +93,9 @@ class FakeSlack:
         if statuses:
             status = statuses.pop(0)
             if status != 200:
-                return PlainTextResponse("no_service", status_code=status)
+                retry_after = self.hook_retry_after.get(key)
+                headers = {"Retry-After": retry_after} if retry_after is not None else None
+                return PlainTextResponse("no_service", status_code=status, headers=headers)
         if self.hook_delay:
             await asyncio.sleep(self.hook_delay)
         payload = await request.json()

@@ -1,8 +1,12 @@
-"""The ASGI app: import needs no environment, missing settings stop start-up with one line, 503 on drain."""
+"""The ASGI app: import needs no environment, missing settings stop start-up with one line, 503 on drain,
+and only the serving entry points tune the process (GC, logging)."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import json
+import logging
 import os
 import subprocess
 import sys
@@ -12,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import scan_later
 from tests.slack.fakes import BOT_TOKEN, SIGNING_SECRET, FakeSlack, command_body, signed_headers
 from timbot.asgi import create_app
 from timbot.settings import load_settings
@@ -98,3 +103,93 @@ async def test_drain_refuses_new_requests_and_finishes_old(slack: tuple[FakeSlac
         assert late.status_code == 503
         await stopping
     assert len(fake.posts_for("drain1")) == 1
+
+
+def _process_state() -> dict[str, Any]:
+    """What a tuned start-up changes in the process: the collector, timbot's handlers, httpx's filters."""
+    return {
+        "threshold": gc.get_threshold(),
+        "frozen": gc.get_freeze_count(),
+        "timbot_handlers": list(logging.getLogger("timbot").handlers),
+        "timbot_level": logging.getLogger("timbot").level,
+        "httpx_filters": list(logging.getLogger("httpx").filters),
+    }
+
+
+async def test_an_app_built_with_create_app_leaves_the_process_as_it_found_it() -> None:
+    settings = load_settings(
+        slack_signing_secret=SIGNING_SECRET,
+        slack_bot_token=BOT_TOKEN,
+        tim_sdkappid=DEMO_SDKAPPID,
+        tim_secret_key=DEMO_KEY,
+        tim_base_url="http://tim.test",
+    )
+    before = _process_state()
+    app = create_app(settings, tim_transport=Emulator(seed=0).transport())
+    sent = await _lifespan(app)
+    assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert _process_state() == before
+
+
+#: In a fresh interpreter with no logging configured (so a handler would be added if anything did): a
+#: create_app(settings) cycle, then the Procfile's module-level app; the state after each, as JSON.
+_FRESH = """
+import asyncio, gc, json, logging
+import timbot.asgi as asgi
+from timbot.settings import load_settings
+from timbot.tim.emulator import Emulator
+
+def state():
+    return {"threshold": list(gc.get_threshold()), "frozen": gc.get_freeze_count(),
+            "timbot_handlers": len(logging.getLogger("timbot").handlers),
+            "httpx_filters": len(logging.getLogger("httpx").filters)}
+
+async def cycle(app):
+    await app.startup()
+    await app.shutdown()
+
+seen = [state()]
+asyncio.run(cycle(asgi.create_app(load_settings(), tim_transport=Emulator(seed=0).transport())))
+seen.append(state())
+assert asgi.app.tune_process
+asyncio.run(cycle(asgi.app))
+seen.append(state())
+print(json.dumps(seen))
+"""
+
+
+def test_only_the_procfile_app_tunes_a_fresh_process() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TIM_", "TIMBOT_"))}
+    env.update(ENV)
+    done = subprocess.run(
+        [sys.executable, "-c", _FRESH], env=env, capture_output=True, text=True, timeout=120
+    )
+    scan_later("fresh-process tuning", [done.stdout, done.stderr])
+    assert done.returncode == 0, done.stderr
+    imported, plain, tuned = json.loads(done.stdout.strip().splitlines()[-1])
+    assert imported["httpx_filters"] == 1  # the UserSig redaction: on from import, whoever runs the client
+    assert plain == imported  # create_app(settings): nothing outside the app changed
+    assert tuned["threshold"] == [10_000, 10, 10] and tuned["frozen"] > plain["frozen"] > -1
+    assert tuned["timbot_handlers"] == 1 and tuned["httpx_filters"] == 1
+
+
+def test_the_serving_entry_points_ask_for_the_tuning(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    import timbot.asgi
+    import timbot.slack.socket
+
+    assert timbot.asgi.app.tune_process and not create_app().tune_process
+    served: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(app))
+    timbot.asgi.serve(load_settings(**{k.lower(): v for k, v in ENV.items()}))
+    (app,) = served
+    assert app.tune_process
+    asked: list[dict[str, Any]] = []
+
+    async def socket_mode(settings: Any, **options: Any) -> None:
+        asked.append(options)
+
+    monkeypatch.setattr(timbot.slack.socket, "_socket_mode", socket_mode)
+    timbot.slack.socket.run_socket_mode(load_settings(slack_app_token="xapp-test"))
+    assert asked == [{"tune_process": True}]

@@ -1,7 +1,8 @@
-"""The response_url poster: delivery, retries on 5xx, bounded time on 404 or unreachable, host-only logs."""
+"""The response_url poster: delivery, retries on 5xx and Retry-After, bounded time, host-only logs."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 
@@ -10,6 +11,7 @@ import pytest
 
 from tests.slack.fakes import FakeSlack
 from timbot.slack.respond import ResponsePoster
+from timbot.tim.retry import SLACK_RESPONSE_POLICY
 
 
 async def test_delivers_json(slack: tuple[FakeSlack, str]) -> None:
@@ -56,3 +58,42 @@ async def test_unreachable_and_slow_are_bounded(slack: tuple[FakeSlack, str]) ->
         assert not await poster.post("http://127.0.0.1:9/hooks/none", {"text": "x"})
         assert not await poster.post("file:///etc/passwd", {"text": "x"})
     assert time.monotonic() - started < 3.0
+
+
+@pytest.mark.parametrize("status", [429, 503])
+async def test_retry_after_is_waited_instead_of_the_backoff(
+    slack: tuple[FakeSlack, str], status: int
+) -> None:
+    fake, url = slack
+    key = f"ra-{status}"
+    fake.hook_status[key] = [status]
+    fake.hook_retry_after[key] = "1"
+    async with httpx.AsyncClient() as http:
+        poster = ResponsePoster(http=http)  # its own backoff (0.3 s) is shorter than what Slack asks
+        started = time.monotonic()
+        ok = await poster.post(f"{url}/hooks/{key}", {"text": "x"})
+        took = time.monotonic() - started
+    assert ok and fake.posts_for(key) == [{"text": "x"}]
+    assert 0.9 <= took < 4.0, took
+
+
+async def test_retry_after_over_the_cap_is_cut_to_the_cap(slack: tuple[FakeSlack, str]) -> None:
+    fake, url = slack
+    fake.hook_status["ra2"] = [429]
+    fake.hook_retry_after["ra2"] = "3600"
+    policy = dataclasses.replace(SLACK_RESPONSE_POLICY, retry_after_cap=1.0)
+    async with httpx.AsyncClient() as http:
+        started = time.monotonic()
+        ok = await ResponsePoster(http=http, policy=policy).post(f"{url}/hooks/ra2", {"text": "x"})
+        took = time.monotonic() - started
+    assert ok and fake.posts_for("ra2") == [{"text": "x"}]
+    assert 0.9 <= took < 4.0, took  # an hour asked, the cap waited
+
+
+async def test_the_policy_bounds_the_attempts(slack: tuple[FakeSlack, str]) -> None:
+    fake, url = slack
+    fake.hook_status["ra3"] = [503, 503, 503, 503]
+    policy = dataclasses.replace(SLACK_RESPONSE_POLICY, max_tries=2, backoff=0.01)
+    async with httpx.AsyncClient() as http:
+        ok = await ResponsePoster(http=http, policy=policy).post(f"{url}/hooks/ra3", {"text": "x"})
+    assert not ok and fake.hook_status["ra3"] == [503, 503]  # two attempts, then the warning

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import Any
 
@@ -13,6 +14,7 @@ from timbot.errors import ConfigError, TimApiError, TimProtocolError, TimTranspo
 from timbot.settings import load_settings
 from timbot.tim import usersig
 from timbot.tim.client import TimClient
+from timbot.tim.retry import TENCENT_POLICY, RetryPolicy
 
 from .conftest import ADMIN, APP, KEY, Recorder, fail, make_client, ok
 
@@ -186,6 +188,65 @@ async def test_a_second_sig_error_is_raised() -> None:
             await client.get_members(group_id="g")
     assert caught.value.code == 70052 and caught.value.kind == "sig"
     assert len(recorder.requests) == 2
+
+
+@pytest.mark.parametrize("code", [60004, 60005, 70001, 70052])
+async def test_every_sig_code_is_re_signed_once_then_raised(code: int) -> None:
+    recorder = Recorder(handler=lambda request, body: fail(code))
+    async with make_client(recorder) as client:
+        with pytest.raises(TimApiError) as caught:
+            await client.get_members(group_id="g")
+    assert caught.value.code == code and caught.value.kind == "sig"
+    first, second = recorder.sigs()  # one retry only, and it carried a fresh UserSig
+    assert first != second
+
+
+async def test_a_transient_failure_after_10008_still_gets_its_retry() -> None:
+    recorder = Recorder(queue=[fail(10008), fail(10002), ok(MemberList=[], NextTimestamp=0)])
+    async with make_client(recorder) as client:
+        await client.get_members(group_id="g")
+    assert len(recorder.requests) == 3
+
+
+async def test_the_policy_sets_the_tries_and_the_options_override_it() -> None:
+    five = dataclasses.replace(TENCENT_POLICY, max_tries=5)
+    always = Recorder(handler=lambda request, body: fail(10002))
+    async with make_client(always, policy=five) as client:
+        with pytest.raises(TimApiError):
+            await client.get_members(group_id="g")
+    assert len(always.requests) == 5
+    once = Recorder(handler=lambda request, body: fail(10002))
+    async with make_client(once, policy=five, max_tries=1) as client:
+        with pytest.raises(TimApiError):
+            await client.get_members(group_id="g")
+    assert len(once.requests) == 1
+
+
+async def test_a_policy_retrying_no_kind_raises_every_code_at_once() -> None:
+    for code in (10002, 60007, 70001):
+        recorder = Recorder(handler=lambda request, body, code=code: fail(code))
+        policy = RetryPolicy(max_tries=3, statuses=TENCENT_POLICY.statuses)
+        async with make_client(recorder, policy=policy) as client:
+            with pytest.raises(TimApiError):
+                await client.get_members(group_id="g")
+        assert len(recorder.requests) == 1, code
+
+
+async def test_retry_after_is_ignored_by_the_tencent_policy_and_honoured_when_a_policy_says() -> None:
+    def busy() -> Recorder:
+        return Recorder(
+            queue=[httpx.Response(503, headers={"Retry-After": "7"}), ok(MemberList=[], NextTimestamp=0)]
+        )
+
+    sleeps = Sleeps()
+    async with make_client(busy(), sleep=sleeps) as client:
+        await client.get_members(group_id="g")
+    assert len(sleeps.waits) == 1 and sleeps.waits[0] < 0.01  # the tiny backoff, not 7 s
+    sleeps = Sleeps()
+    policy = dataclasses.replace(TENCENT_POLICY, retry_after=True, retry_after_cap=2.0)
+    async with make_client(busy(), sleep=sleeps, policy=policy) as client:
+        await client.get_members(group_id="g")
+    assert sleeps.waits == [2.0]  # 7 s asked, cut to the cap
 
 
 async def test_fatal_code_fails_at_once_with_its_explanation() -> None:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
+from timbot.tim.retry import SLACK_RESPONSE_POLICY, RetryPolicy
+
 __all__ = ["ResponsePoster", "response_client"]
 
 logger = logging.getLogger(__name__)
 
-_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: Failures where the request certainly did not reach Slack; anything later may have been delivered.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -50,21 +52,35 @@ def url_host(url: str) -> str:
 class ResponsePoster:
     """POSTs JSON messages to ``response_url`` with the shared ``httpx.AsyncClient``.
 
+    Retried, as ``policy`` says: a connection error (the request never left) and an answer with a status in
+    ``policy.statuses``, after the policy's backoff or, on a 429 or 503, the ``Retry-After`` it asks for
+    (capped at ``policy.retry_after_cap``). Never retried: a timeout waiting for the answer (Slack may have
+    posted the message already).
+
     Args:
         http: the shared client (the poster never closes it).
         timeout: seconds per attempt.
-        retries: extra attempts after a connection error or a 429/5xx answer (never after a timeout
-            waiting for the answer: Slack may have posted the message already).
-        backoff: seconds before the first retry (doubled each time).
+        policy: the retry policy (:data:`~timbot.tim.retry.SLACK_RESPONSE_POLICY`: 3 attempts, 0.3 s backoff).
+        retries: overrides the policy: extra attempts after the first (``max_tries - 1``).
+        backoff: overrides the policy: seconds before the first retry (doubled each time).
     """
 
     def __init__(
-        self, *, http: httpx.AsyncClient, timeout: float = 5.0, retries: int = 2, backoff: float = 0.3
+        self,
+        *,
+        http: httpx.AsyncClient,
+        timeout: float = 5.0,
+        policy: RetryPolicy = SLACK_RESPONSE_POLICY,
+        retries: int | None = None,
+        backoff: float | None = None,
     ) -> None:
         self._http = http
         self._timeout = timeout
-        self._retries = retries
-        self._backoff = backoff
+        if retries is not None:
+            policy = dataclasses.replace(policy, max_tries=retries + 1)
+        if backoff is not None:
+            policy = dataclasses.replace(policy, backoff=backoff)
+        self.policy = policy
 
     async def post(self, url: str, payload: dict[str, Any]) -> bool:
         """Send ``payload`` to ``url``; failures are logged once (host only), never raised.
@@ -80,14 +96,15 @@ class ResponsePoster:
         if not url.startswith(("https://", "http://")):
             logger.warning("response_url refused: not an http(s) URL (host %s)", host)
             return False
-        problem = ""
-        for attempt in range(self._retries + 1):
-            if attempt:
-                await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
+        policy, problem, wait = self.policy, "", 0.0
+        for attempt in range(1, policy.max_tries + 1):
+            if attempt > 1:
+                await asyncio.sleep(wait)
             try:
                 answer = await self._http.post(url, json=payload, timeout=self._timeout)
             except _NOT_SENT as exc:  # Slack never got it: safe to try again
                 problem = f"{type(exc).__name__}"
+                wait = policy.delay(attempt)
                 continue
             except httpx.HTTPError as exc:  # it may have arrived (e.g. a read timeout): no duplicate post
                 problem = f"{type(exc).__name__}"
@@ -95,7 +112,9 @@ class ResponsePoster:
             if answer.status_code == 200:
                 return True
             problem = f"HTTP {answer.status_code} {answer.text[:200]!r}"
-            if answer.status_code not in _RETRY_STATUSES:
+            if not policy.retries_status(answer.status_code):
                 break
+            asked = policy.retry_after_delay(answer.status_code, answer.headers.get("retry-after"))
+            wait = policy.delay(attempt) if asked is None else asked
         logger.warning("could not post the answer to response_url on %s: %s", host, problem)
         return False

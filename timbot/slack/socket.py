@@ -11,6 +11,7 @@ from timbot.errors import ConfigError
 from timbot.settings import Settings
 from timbot.slack.app import build_app
 from timbot.slack.respond import response_client
+from timbot.slack.serving import ensure_logging, tune_gc
 from timbot.slack.tasks import TaskRegistry
 from timbot.tim.client import TimClient
 
@@ -20,9 +21,12 @@ __all__ = ["run_socket_mode"]
 GRACE = 20.0
 
 
-async def _socket_mode(settings: Settings) -> None:
+async def _socket_mode(settings: Settings, *, tune_process: bool = False) -> None:
+    """Serve over Socket Mode until cancelled; ``tune_process`` as in ``timbot.asgi.create_app``."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+    if tune_process:
+        ensure_logging()
     settings.require("slack_app_token", "slack_bot_token", "tim_sdkappid", "tim_secret_key")
     app_token = settings.slack_app_token
     assert app_token is not None
@@ -36,6 +40,8 @@ async def _socket_mode(settings: Settings) -> None:
         stack.push_async_callback(tim.aclose)
         bolt = build_app(settings, tim=tim, http=http, tasks=tasks)
         handler = AsyncSocketModeHandler(bolt, app_token.get_secret_value())
+        if tune_process:
+            tune_gc()  # everything the process keeps is made: freeze it (see tune_gc)
         try:
             await handler.start_async()  # type: ignore[no-untyped-call]
         finally:
@@ -72,6 +78,9 @@ async def _check_app_token(settings: Settings, app_token: SecretStr) -> None:
 def run_socket_mode(settings: Settings) -> None:
     """Connect to Slack over Socket Mode with ``SLACK_APP_TOKEN`` (no public URL needed); blocks.
 
+    The process is this command's, so it is tuned like the HTTP server's (``timbot.slack.serving``: a
+    handler for timbot's log lines when logging is not configured, the GC frozen and its threshold raised).
+
     Args:
         settings: the loaded settings.
 
@@ -79,4 +88,4 @@ def run_socket_mode(settings: Settings) -> None:
         ConfigError: ``SLACK_APP_TOKEN`` or another required setting is missing.
     """
     settings.require("slack_app_token")
-    asyncio.run(_socket_mode(settings))
+    asyncio.run(_socket_mode(settings, tune_process=True))

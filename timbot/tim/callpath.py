@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -17,17 +16,16 @@ from pydantic import SecretStr
 from timbot.errors import TimApiError, TimError, TimProtocolError, TimTransportError
 from timbot.tim.auth import AdminSigAuth
 from timbot.tim.cache import SingleFlightCache
-from timbot.tim.codes import RETRY_ONCE, explain
+from timbot.tim.codes import explain
 from timbot.tim.pacing import Pacer
+from timbot.tim.retry import TENCENT_POLICY, RetryPolicy
 
-__all__ = ["CallPath"]
+__all__ = ["CallPath", "redact_httpx_log"]
 
 log = logging.getLogger("timbot.tim.client")
 
 #: Endpoints whose top-level ErrorCode is meaningless when this per-item list is present.
 _PER_ITEM = {"group_open_http_svc/get_group_info": "GroupInfo"}
-_RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
-_RATE_LIMIT_WAIT = {70050: 60.0}  # seconds Tencent locks the admin out
 _USERSIG_IN_URL = re.compile(r"(usersig=)[^&\s\"']*", re.IGNORECASE)
 
 
@@ -46,12 +44,36 @@ class _RedactUserSig(logging.Filter):
 _REDACT = _RedactUserSig()
 
 
-class _Retry(Exception):
-    """One failed try that may be retried: ``kind`` is transient or rate_limit, ``error`` the final error."""
+def redact_httpx_log() -> None:
+    """Keep UserSigs out of httpx's request log lines, for the whole process; idempotent.
 
-    def __init__(self, kind: str, reason: str, error: Exception, code: int = -1) -> None:
+    Called once when this module is imported, so that no request can be logged before it: a UserSig in a
+    log line is a leak whoever configured the logging (README: "Secrets stay secret"). It only rewrites
+    the ``usersig`` query value of the lines httpx makes; nothing else in the process changes.
+    """
+    logging.getLogger("httpx").addFilter(_REDACT)  # a no-op when the filter is already there
+
+
+redact_httpx_log()
+
+
+class _Retry(Exception):
+    """One failed try that may be retried: ``kind`` is transient, rate_limit or sig, ``error`` the final
+    error; an HTTP answer also gives its ``status`` and ``Retry-After`` header."""
+
+    def __init__(
+        self,
+        kind: str,
+        reason: str,
+        error: Exception,
+        code: int = -1,
+        *,
+        status: int = 0,
+        retry_after: str | None = None,
+    ) -> None:
         super().__init__(reason)
         self.kind, self.reason, self.error, self.code = kind, reason, error, code
+        self.status, self.retry_after = status, retry_after
 
 
 class CallPath:
@@ -59,10 +81,11 @@ class CallPath:
 
     In order: the answer cache (identical concurrent requests share one call), the endpoint's pacer,
     the admin-sig signing (``http`` carries :class:`AdminSigAuth`), the POST, the envelope check, and
-    the retry policy of :mod:`timbot.tim.codes` (transient: jittered exponential backoff, ``max_tries``
-    in all; rate limit: waits of at least ``rate_limit_wait`` within ``rate_limit_budget`` seconds;
-    sig: one renewal of the admin sig; everything else raises at once). Logs one line per call and a
-    warning per retry, never the URL's query, the UserSig or the key.
+    the retries ``policy`` allows (:class:`~timbot.tim.retry.RetryPolicy`: transient failures with
+    jittered exponential backoff, ``max_tries`` in all; rate limits with waits of at least
+    ``rate_limit_wait`` within ``rate_limit_budget`` seconds; sig codes with one renewal of the admin
+    sig; everything else raises at once). Logs one line per call and a warning per retry, never the
+    URL's query, the UserSig or the key.
 
     Args:
         http: the shared client (``base_url`` and ``auth`` set).
@@ -71,10 +94,7 @@ class CallPath:
         pacers: one pacer per endpoint; ``default_pacer`` for endpoints not listed.
         cache: the answer cache.
         timeout: seconds per HTTP try (for messages).
-        max_tries: tries in all for transient failures.
-        backoff: base seconds of the backoff between transient tries.
-        rate_limit_wait: first wait after a rate-limit code.
-        rate_limit_budget: the most seconds spent waiting on rate-limit codes for one call.
+        policy: which failures are retried and how long to wait (:data:`TENCENT_POLICY` by default).
         sleep: coroutine used for backoff and rate-limit waits (injectable for tests).
         region_hint: appended to the 70016/70020 explanations.
     """
@@ -89,21 +109,16 @@ class CallPath:
         default_pacer: Pacer,
         cache: SingleFlightCache[bytes],
         timeout: float = 5.0,
-        max_tries: int = 3,
-        backoff: float = 0.2,
-        rate_limit_wait: float = 1.0,
-        rate_limit_budget: float = 10.0,
+        policy: RetryPolicy = TENCENT_POLICY,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         region_hint: str = "",
     ) -> None:
         self.http, self.auth, self._key = http, auth, secret_key
         self._pacers, self._default_pacer, self.cache = pacers, default_pacer, cache
-        self.timeout, self.max_tries, self.backoff = timeout, max_tries, backoff
-        self.rate_limit_wait, self.rate_limit_budget = rate_limit_wait, rate_limit_budget
+        self.timeout, self.policy = timeout, policy
         self._sleep = sleep
         self.region_hint = region_hint
         self.calls_made = 0
-        logging.getLogger("httpx").addFilter(_REDACT)
 
     async def call(self, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST ``body`` to ``/v4/{endpoint}`` and return the JSON answer (cached, shared, retried).
@@ -138,6 +153,7 @@ class CallPath:
         await self.http.aclose()
 
     async def _send(self, endpoint: str, body: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+        policy = self.policy
         started, tries, transient, rate_waited, resigned = time.monotonic(), 0, 0, 0.0, False
         once: set[int] = set()
         try:
@@ -156,17 +172,17 @@ class CallPath:
                         self.auth.renew()
                         continue
                     if retry.kind == "rate_limit":
-                        delay = _RATE_LIMIT_WAIT.get(code, self.rate_limit_wait * 1.5 ** (tries - 1))
-                        delay *= random.uniform(1.0, 1.2)
-                        if rate_waited + delay > self.rate_limit_budget or tries > 20:
+                        delay = policy.rate_limit_delay(tries)
+                        if rate_waited + delay > policy.rate_limit_budget or tries > policy.rate_limit_tries:
                             raise error from None
                         rate_waited += delay
                     else:
                         transient += 1
-                        if transient >= self.max_tries or (code in RETRY_ONCE and code in once):
+                        if transient >= policy.max_tries or (code in policy.retry_once and code in once):
                             raise error from None
                         once.add(code)
-                        delay = self.backoff * 2 ** (transient - 1) * random.uniform(0.8, 1.2)
+                        asked = policy.retry_after_delay(retry.status, retry.retry_after)
+                        delay = policy.delay(transient) if asked is None else asked
                     log.warning("tim %s: %s, retry %d in %.2f s", endpoint, retry.reason, tries, delay)
                     await self._sleep(delay)
                 else:
@@ -198,8 +214,9 @@ class CallPath:
         if response.status_code != 200:
             detail = f"HTTP {response.status_code}"
             error = TimTransportError(detail, endpoint=endpoint)
-            if response.status_code in _RETRY_STATUS:
-                raise _Retry("transient", detail, error)
+            if self.policy.retries_status(response.status_code):
+                retry_after = response.headers.get("retry-after")
+                raise _Retry("transient", detail, error, status=response.status_code, retry_after=retry_after)
             raise error
         return self._check(endpoint, response), response.content
 
@@ -229,7 +246,7 @@ class CallPath:
             kind=meaning.kind,
             endpoint=endpoint,
         )
-        if meaning.kind == "fatal" and code not in RETRY_ONCE:
+        if not self.policy.retries_code(code, meaning.kind):
             raise error
         raise _Retry(meaning.kind, f"ErrorCode {code}", error, code)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from timbot.tim.cache import SingleFlightCache
 from timbot.tim.callpath import CallPath
 from timbot.tim.calls import APPID_GROUP_LIST, AV_MEMBERS, GROUP_INFO, JOINED_GROUP_LIST, TencentCalls
 from timbot.tim.pacing import Pacer
+from timbot.tim.retry import TENCENT_POLICY, RetryPolicy
 
 if TYPE_CHECKING:
     from timbot.settings import Settings
@@ -42,10 +44,13 @@ class TimClient(TencentCalls):
         cache_bytes: the most bytes of answers cached (the JSON bodies are kept as bytes and parsed
             for each caller); each answer counts at least ``cache_bytes / cache_size``.
         timeout: seconds per HTTP try (above Tencent's own 3 s).
-        max_tries: tries in all for transient failures.
-        backoff: base seconds of the jittered exponential backoff between transient tries.
-        rate_limit_wait: first wait after a rate-limit code (at least 1 s against Tencent).
-        rate_limit_budget: the most seconds spent waiting on rate-limit codes for one call.
+        policy: which failures are retried and how long to wait (:data:`~timbot.tim.retry.TENCENT_POLICY`).
+        max_tries: overrides ``policy.max_tries``: tries in all for transient failures.
+        backoff: overrides ``policy.backoff``: base seconds of the jittered exponential backoff.
+        rate_limit_wait: overrides ``policy.rate_limit_wait``: first wait after a rate-limit code (at least
+            1 s against Tencent).
+        rate_limit_budget: overrides ``policy.rate_limit_budget``: the most seconds spent waiting on
+            rate-limit codes for one call.
         list_rate: calls per second allowed to ``get_appid_group_list`` (Tencent: 1).
         other_rate: calls per second allowed to each of the other four APIs (Tencent: 200).
         sleep: coroutine used for backoff and rate-limit waits (injectable for tests).
@@ -63,10 +68,11 @@ class TimClient(TencentCalls):
         cache_size: int = 2048,
         cache_bytes: int = CACHE_BYTES,
         timeout: float = 5.0,
-        max_tries: int = 3,
-        backoff: float = 0.2,
-        rate_limit_wait: float = 1.0,
-        rate_limit_budget: float = 10.0,
+        policy: RetryPolicy = TENCENT_POLICY,
+        max_tries: int | None = None,
+        backoff: float | None = None,
+        rate_limit_wait: float | None = None,
+        rate_limit_budget: float | None = None,
         list_rate: float = 1.0,
         other_rate: float = 200.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -93,6 +99,13 @@ class TimClient(TencentCalls):
             rate_per_second=list_rate, window=1 / list_rate, margin=min(0.05, 0.1 / list_rate)
         )
         least = cache_bytes / cache_size  # so that at most cache_size answers are kept
+        overrides: dict[str, Any] = {
+            "max_tries": max_tries,
+            "backoff": backoff,
+            "rate_limit_wait": rate_limit_wait,
+            "rate_limit_budget": rate_limit_budget,
+        }
+        policy = dataclasses.replace(policy, **{k: v for k, v in overrides.items() if v is not None})
         self.region_hint = f"requests go to {httpx.URL(base_url).host or base_url}"
         self._path = CallPath(
             http=http,
@@ -104,10 +117,7 @@ class TimClient(TencentCalls):
                 maxsize=cache_bytes, ttl=cache_ttl, getsizeof=lambda raw: max(len(raw), least)
             ),
             timeout=timeout,
-            max_tries=max_tries,
-            backoff=backoff,
-            rate_limit_wait=rate_limit_wait,
-            rate_limit_budget=rate_limit_budget,
+            policy=policy,
             sleep=sleep,
             region_hint=self.region_hint,
         )

@@ -1,14 +1,11 @@
 """Tencent Cloud Chat error codes: how the client treats each one and what it means for a Slack user.
 
-Kinds (tim-api.md §3, our retry policy):
+Kinds (tim-api.md §3); what is done with each is :data:`timbot.tim.retry.TENCENT_POLICY`:
 
-- ``transient``: retried with jittered exponential backoff (at most 3 tries in all);
-- ``rate_limit``: wait at least a second and retry, within a bounded total time;
+- ``transient``: retried with jittered exponential backoff (at most 3 tries in all; 10008 only once);
+- ``rate_limit``: wait at least a second and retry, within a bounded total time (70050: not waited on);
 - ``sig``: make a fresh admin UserSig once and retry;
 - ``fatal``: raised at once (fix the configuration or the input).
-
-Two codes are retried only once: 10008 (transient once) and 60004/60005 (re-signed once); the client
-knows this through :data:`RETRY_ONCE`.
 """
 
 from __future__ import annotations
@@ -16,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
-__all__ = ["CODES", "KINDS", "RETRY_ONCE", "Code", "Kind", "explain"]
+__all__ = ["CODES", "KINDS", "Code", "Kind", "explain"]
 
 Kind = Literal["transient", "rate_limit", "sig", "fatal"]
 KINDS: Final[tuple[Kind, ...]] = ("transient", "rate_limit", "sig", "fatal")
@@ -128,9 +125,6 @@ _TABLE: dict[int, tuple[Kind, str]] = {
 
 #: Every code we know, with its kind and explanation.
 CODES: Final[dict[int, Code]] = {code: Code(kind, text) for code, (kind, text) in _TABLE.items()}
-
-#: Codes that get one retry only (then they are fatal): 10008 (transient once), 60004/60005 (re-sign once).
-RETRY_ONCE: Final[frozenset[int]] = frozenset({10008, 60004, 60005})
 
 
 def explain(code: int) -> Code:
