@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from timbot.commands.pages import TimApi, fetch_page, help_page
 from timbot.commands.parse import parse
 from timbot.commands.queries import HelpQuery
+from timbot.commands.registry import for_query
 from timbot.commands.state import decode, first_state
-from timbot.errors import TimbotError
+from timbot.errors import ExpiredError, TimbotError
 from timbot.render import Message, error_message, render_page
 
-__all__ = ["Reply", "answer_click", "answer_command", "failure", "reply"]
+__all__ = ["Reply", "answer_click", "answer_command", "describe_click", "failure", "reply"]
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,19 @@ async def answer_click(client: TimApi, value: str) -> Message:
         TimError: Tencent did not give the data.
     """
     return render_page(await fetch_page(client, decode(value)))
+
+
+def describe_click(value: str) -> str:
+    """What a button value asks for, for the audit line: ``/im-groups Public --limit 6 page 2``.
+
+    Args:
+        value: the clicked value (untrusted; one that does not decode is described as expired).
+    """
+    try:
+        state = decode(value)
+    except ExpiredError:
+        return f"expired value ({len(value)} chars)"
+    return f"{for_query(state.query).command_line(state.query)} page {state.page}"
 
 
 @dataclass(frozen=True, slots=True)

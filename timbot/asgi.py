@@ -24,7 +24,7 @@ from timbot.slack.serving import ensure_logging, tune_gc
 from timbot.slack.tasks import TaskRegistry
 from timbot.tim.client import TimClient
 
-__all__ = ["REQUIRED", "TimFactory", "TimbotASGI", "app", "create_app", "serve"]
+__all__ = ["REQUIRED", "TimFactory", "TimbotASGI", "create_app", "serve"]  # and ``app`` (see __getattr__)
 
 logger = logging.getLogger(__name__)
 
@@ -98,9 +98,9 @@ class TimbotASGI:
         Raises:
             ConfigError: a required setting is missing or malformed.
         """
-        if self.tune_process:
-            ensure_logging()
         settings = self._settings if self._settings is not None else load_settings()
+        if self.tune_process:
+            ensure_logging(level=settings.timbot_log_level, fmt=settings.timbot_log_format)
         settings.require(*REQUIRED)
         self.max_body = settings.timbot_max_body
         async with contextlib.AsyncExitStack() as stack:
@@ -185,8 +185,28 @@ def create_app(
     )
 
 
-#: ``uvicorn timbot.asgi:app`` (the Procfile): this process serves timbot and nothing else, so it is tuned.
-app = create_app(tune_process=True)
+_served: TimbotASGI | None = None
+
+
+def __getattr__(name: str) -> TimbotASGI:
+    """``timbot.asgi.app``, made when first asked for (``uvicorn timbot.asgi:app``, the Procfile).
+
+    That process serves timbot and nothing else, so the app is tuned, and its log format is set up at once:
+    uvicorn logs "Started server process" after loading the app and before starting it, and with
+    ``TIMBOT_LOG_FORMAT=json`` that line is JSON too. Importing ``timbot.asgi`` changes nothing.
+    """
+    global _served
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if _served is None:
+        _served = create_app(tune_process=True)
+        try:
+            early = load_settings()
+        except ConfigError:
+            pass  # start-up reports it, in one line
+        else:
+            ensure_logging(level=early.timbot_log_level, fmt=early.timbot_log_format)
+    return _served
 
 
 def serve(settings: Settings) -> None:

@@ -56,7 +56,19 @@ class Settings(BaseSettings):
     #: the largest request body accepted, in bytes (Slack's payloads are far smaller); 413 above it
     timbot_max_body: int = Field(default=DEFAULT_MAX_BODY, ge=65_536, le=1_073_741_824)
 
+    #: ``DEBUG`` shows every Tencent call; the audit lines are ``INFO``
+    timbot_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    #: ``json``: one JSON object a line, for log platforms
+    timbot_log_format: Literal["text", "json"] = "text"
+
     port: int = Field(default=3000, ge=1, le=65535)
+
+    @field_validator("timbot_log_level", "timbot_log_format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object, info: ValidationInfo) -> object:
+        if not isinstance(value, str):
+            return value
+        return value.upper() if info.field_name == "timbot_log_level" else value.lower()
 
     @field_validator("slack_api_url", "tim_base_url")
     @classmethod

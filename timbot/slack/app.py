@@ -63,19 +63,19 @@ def build_app(
     registry = tasks if tasks is not None else TaskRegistry()
     checks = authoriser if authoriser is not None else Authoriser(settings=settings)
     worker = Worker(tim=tim, poster=poster if poster is not None else ResponsePoster(http=http))
-    client = AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(),
-        base_url=settings.slack_api_url,
-        timeout=SLACK_API_TIMEOUT,
-    )
     app = AsyncApp(
         # Bolt names a logger after the app and resets its level on every request: keep it out of
         # "timbot", whose INFO audit lines would otherwise be silenced after the first request.
         name="slack_bolt.timbot",
         process_before_response=True,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
-        client=client,
+        # The token, not a client of our own: Bolt also reads SLACK_BOT_TOKEN, and given both it warns at
+        # every start-up that the token goes unused. Its client takes our API URL and timeout below (each
+        # request's client is made from it).
+        token=settings.slack_bot_token.get_secret_value(),
     )
+    app.client.base_url = settings.slack_api_url
+    app.client.timeout = SLACK_API_TIMEOUT
 
     async def handle(
         ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient

@@ -79,27 +79,35 @@ class Incoming:
         )
 
 
-def audit(request: Incoming, outcome: str, *, delivered: bool | None = None) -> None:
-    """Write the one audit line of ``request``.
+def audit(
+    request: Incoming, outcome: str, *, delivered: bool | None = None, shown: str | None = None
+) -> None:
+    """Write the one audit line of ``request`` (its fields also go in ``record.audit``, for JSON logs).
 
     Args:
         request: the command or click.
         outcome: ``ok``, ``refused:<reason>``, ``usage``, ``expired``, ``tim:<code>``, ``error:<ref>``...
         delivered: whether the answer reached Slack (None when it went in the ack body).
+        shown: for a click, what its value asked for (the command, its query and the page).
     """
     duration_ms = (time.monotonic() - request.started) * 1000
     if request.kind == "click":
-        what = f"button {_clean(request.what, 64)} (value {len(request.text)} chars)"
+        target = repr(_clean(shown)) if shown else f"(value {len(request.text)} chars)"
+        what = f"button {_clean(request.what, 64)} {target}"
     else:
         what = f"{_clean(request.what, 64)} {_clean(request.text)!r}"
+    fields = {
+        "kind": request.kind,
+        "user": _clean(request.user_id, 32),
+        "team": _clean(request.team_id, 32),
+        "channel": _clean(request.channel_id, 32) or "-",
+        "what": what,
+        "outcome": outcome,
+        "delivered": "-" if delivered is None else ("yes" if delivered else "no"),
+        "duration_ms": round(duration_ms),
+    }
     audit_logger.info(
         "%s user=%s team=%s channel=%s what=%s outcome=%s delivered=%s duration_ms=%.0f",
-        request.kind,
-        _clean(request.user_id, 32),
-        _clean(request.team_id, 32),
-        _clean(request.channel_id, 32) or "-",
-        what,
-        outcome,
-        "-" if delivered is None else ("yes" if delivered else "no"),
-        duration_ms,
+        request.kind, fields["user"], fields["team"], fields["channel"], what, outcome, fields["delivered"],
+        duration_ms, extra={"audit": fields},
     )

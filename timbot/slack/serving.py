@@ -8,24 +8,72 @@ the logging as it found them unless asked (``create_app(tune_process=True)``).
 from __future__ import annotations
 
 import gc
+import json
 import logging
+import time
+from typing import Any
 
-__all__ = ["ensure_logging", "tune_gc"]
+__all__ = ["JsonFormatter", "TextFormatter", "ensure_logging", "tune_gc"]
 
 #: The collector's thresholds while serving (the default is (700, 10, 10)); see :func:`tune_gc`.
 GC_THRESHOLD = (10_000, 10, 10)
 
 
-def ensure_logging() -> None:
-    """Make timbot's INFO lines (the audit line) visible under a bare uvicorn, which configures only its own
-    loggers; leave any logging set up by someone else alone."""
+#: uvicorn's own loggers: their lines go out in the same format as timbot's when the format is JSON.
+_UVICORN = ("uvicorn", "uvicorn.error", "uvicorn.access")
+
+
+def _utc(record: logging.LogRecord) -> str:
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+    return f"{stamp}.{int(record.msecs):03d}Z"
+
+
+class TextFormatter(logging.Formatter):
+    """``2026-12-01T20:41:39.123Z INFO timbot.audit: command user=...``: a UTC timestamp on every line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = f"{_utc(record)} {record.levelname} {record.name}: {record.getMessage()}"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line, for log platforms: ``time``, ``level``, ``logger``, ``message``, the audit
+    line's fields (``record.audit``) and, for an error, ``traceback``. The message is the text line's, after
+    the same filters (so the same redaction)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {"time": _utc(record), "level": record.levelname, "logger": record.name,
+                                "message": record.getMessage()}
+        fields = getattr(record, "audit", None)
+        if isinstance(fields, dict):
+            data.update(fields)
+        if record.exc_info:
+            data["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def ensure_logging(*, level: str = "INFO", fmt: str = "text") -> None:
+    """Make timbot's lines (the audit line; every Tencent call at DEBUG) visible under a bare uvicorn, which
+    configures only its own loggers; leave any logging set up by someone else alone.
+
+    Args:
+        level: ``TIMBOT_LOG_LEVEL``: ``DEBUG``, ``INFO``, ``WARNING`` or ``ERROR``.
+        fmt: ``TIMBOT_LOG_FORMAT``: ``text`` (a UTC timestamp, level, logger, message) or ``json``.
+    """
     ours = logging.getLogger("timbot")
     if logging.getLogger().handlers or ours.handlers:
         return
+    formatter: logging.Formatter = JsonFormatter() if fmt == "json" else TextFormatter()
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+    handler.setFormatter(formatter)
     ours.addHandler(handler)
-    ours.setLevel(logging.INFO)
+    ours.setLevel(level.upper())
+    if fmt == "json":
+        for name in _UVICORN:
+            for theirs in logging.getLogger(name).handlers:
+                theirs.setFormatter(formatter)
 
 
 def tune_gc() -> None:

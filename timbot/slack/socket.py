@@ -26,7 +26,7 @@ async def _socket_mode(settings: Settings, *, tune_process: bool = False) -> Non
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
     if tune_process:
-        ensure_logging()
+        ensure_logging(level=settings.timbot_log_level, fmt=settings.timbot_log_format)
     settings.require("slack_app_token", "slack_bot_token", "tim_sdkappid", "tim_secret_key")
     app_token = settings.slack_app_token
     assert app_token is not None

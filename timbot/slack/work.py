@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from timbot.answer import Reply, answer_click, answer_command, reply
+from timbot.answer import Reply, answer_click, answer_command, describe_click, reply
 from timbot.errors import AccessDenied
 from timbot.render import Message, error_message
 from timbot.slack.audit import Incoming, audit
@@ -48,7 +48,8 @@ class Worker:
                                    what=f"command {incoming.what}")
         payload = _payload(answered.message, replace=is_click and answered.ok)
         delivered = await self._poster.post(incoming.response_url, payload)
-        audit(incoming, answered.outcome, delivered=delivered)
+        shown = describe_click(incoming.text) if is_click else None
+        audit(incoming, answered.outcome, delivered=delivered, shown=shown)
 
     async def refuse(self, incoming: Incoming, *, code: str, reason: str) -> None:
         """Tell the caller, ephemerally, why timbot will not answer; no Tencent call.
