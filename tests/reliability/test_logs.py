@@ -1,6 +1,6 @@
 """What an operator's log shows, from the real process (``uvicorn timbot.asgi:app``): timestamps,
-``TIMBOT_LOG_LEVEL``, ``TIMBOT_LOG_FORMAT=json`` with the audit's fields, a click's audit saying what was shown,
-and no stray Bolt warning at start-up."""
+``TIMBOT_LOG_LEVEL``, ``TIMBOT_LOG_FORMAT=json`` with the audit's fields, a click's audit saying what was
+shown, and no stray Bolt warning at start-up."""
 
 from __future__ import annotations
 
@@ -20,14 +20,16 @@ from timbot.tim.emulator import Emulator
 def _command(app: AppProcess, slack: FakeSlack, slack_url: str, command: str, text: str) -> dict[str, object]:
     key = uuid.uuid4().hex
     body = command_body(command, text, response_url=f"{slack_url}/hooks/{key}")
-    assert httpx.post(f"{app.url}/slack/events", content=body, headers=signed_headers(body)).status_code == 200
+    answer = httpx.post(f"{app.url}/slack/events", content=body, headers=signed_headers(body))
+    assert answer.status_code == 200
     return slack.wait_posts(key, 1, 10)[0]
 
 
 def _click(app: AppProcess, slack: FakeSlack, slack_url: str, value: str) -> None:
     key = uuid.uuid4().hex
     body = click_body("timbot_next", value, response_url=f"{slack_url}/hooks/{key}")
-    assert httpx.post(f"{app.url}/slack/events", content=body, headers=signed_headers(body)).status_code == 200
+    answer = httpx.post(f"{app.url}/slack/events", content=body, headers=signed_headers(body))
+    assert answer.status_code == 200
     slack.wait_posts(key, 1, 10)
 
 
