@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.commands.fake import FakeTim
-from timbot.answer import answer_click, answer_command, failure, reply
+from timbot.answer import failure, reply_click, reply_command
 from timbot.errors import (
     AccessDenied,
     ConfigError,
@@ -42,7 +42,7 @@ def test_each_error_class_decides_its_words_outcome_and_exit_code(
 ) -> None:
     with caplog.at_level(logging.ERROR, "timbot.answer"):
         failed = failure(exc, what="test")
-    assert (failed.outcome, failed.exit_code, failed.ok) == (outcome, exit_code, False)
+    assert (failed.outcome, failed.exit_code, failed.page) == (outcome, exit_code, False)
     assert words in failed.message.text and "SIGVALUE" not in failed.message.text
     assert caplog.records == []  # an expected error is not an incident
 
@@ -72,9 +72,16 @@ def test_an_error_nobody_decided_about_is_logged_with_the_ref_the_user_sees(
 
 async def test_reply_answers_or_maps_without_raising() -> None:
     fake = FakeTim()
-    ok = await reply(answer_command(fake, "/im-groups", "--limit 5"), what="command /im-groups")
-    assert ok.ok and ok.outcome == "ok" and ok.exit_code == 0
-    bad = await reply(answer_command(fake, "/im-groups", "--limit 0"), what="command /im-groups")
-    assert not bad.ok and bad.outcome == "usage" and "--limit must be" in bad.message.text
-    expired = await reply(answer_click(fake, "not-a-value"), what="click")
-    assert expired.outcome == "expired" and expired.exit_code == 2
+    ok = await reply_command(fake, "/im-groups", "--limit 5")
+    assert ok.page and ok.outcome == "ok" and ok.exit_code == 0
+    bad = await reply_command(fake, "/im-groups", "--limit 0")
+    assert not bad.page and bad.outcome == "usage" and "--limit must be" in bad.message.text
+    expired = await reply_click(fake, "not-a-value")
+    assert expired.outcome == "expired" and expired.exit_code == 2 and not expired.page
+
+
+async def test_a_page_that_only_shows_tencents_error_is_a_page_with_its_code() -> None:
+    answered = await reply_command(FakeTim(), "/im-group", "@TGS#nope")
+    assert answered.page and answered.outcome == "tim:10010" and answered.exit_code == 1
+    assert "10010: the group does not exist" in answered.message.text
+    assert answered.message.text.count("10010") == 1  # said once: on the card, not again in the context

@@ -16,17 +16,28 @@ from timbot.commands.pages import TimApi, fetch_page, help_page
 from timbot.commands.parse import parse
 from timbot.commands.queries import HelpQuery
 from timbot.commands.registry import for_query
+from timbot.commands.results import Page
 from timbot.commands.state import decode, first_state
 from timbot.errors import ExpiredError, TimbotError
 from timbot.render import Message, error_message, render_page
 
-__all__ = ["Reply", "answer_click", "answer_command", "describe_click", "failure", "reply"]
+__all__ = [
+    "Reply",
+    "answer_click",
+    "answer_command",
+    "click_page",
+    "command_page",
+    "describe_click",
+    "failure",
+    "reply_click",
+    "reply_command",
+]
 
 logger = logging.getLogger(__name__)
 
 
-async def answer_command(client: TimApi, command: str, text: str) -> Message:
-    """Answer a slash command: parse, fetch page 1, render (help makes no Tencent call).
+async def command_page(client: TimApi, command: str, text: str) -> Page:
+    """The page a slash command answers with: parse, then page 1 (help makes no Tencent call).
 
     Args:
         client: the Tencent client.
@@ -39,12 +50,12 @@ async def answer_command(client: TimApi, command: str, text: str) -> Message:
     """
     query = parse(command, text)
     if isinstance(query, HelpQuery):
-        return render_page(help_page(query))
-    return render_page(await fetch_page(client, first_state(query)))
+        return help_page(query)
+    return await fetch_page(client, first_state(query))
 
 
-async def answer_click(client: TimApi, value: str) -> Message:
-    """Answer a Previous/Next click: decode the button value, fetch that page, render.
+async def click_page(client: TimApi, value: str) -> Page:
+    """The page a Previous/Next value leads to.
 
     Args:
         client: the Tencent client.
@@ -54,7 +65,17 @@ async def answer_click(client: TimApi, value: str) -> Message:
         ExpiredError: the value does not parse.
         TimError: Tencent did not give the data.
     """
-    return render_page(await fetch_page(client, decode(value)))
+    return await fetch_page(client, decode(value))
+
+
+async def answer_command(client: TimApi, command: str, text: str) -> Message:
+    """:func:`command_page`, rendered (raises as it does)."""
+    return render_page(await command_page(client, command, text))
+
+
+async def answer_click(client: TimApi, value: str) -> Message:
+    """:func:`click_page`, rendered (raises as it does)."""
+    return render_page(await click_page(client, value))
 
 
 def describe_click(value: str) -> str:
@@ -78,13 +99,15 @@ class Reply:
         message: what the user reads.
         outcome: the audit line's outcome (``ok``, ``usage``, ``tim:10010``, ``error:REF``...).
         exit_code: the terminal's exit status (0 answered, 1 Tencent or unexpected, 2 usage).
-        ok: whether this is the answer asked for (not an error).
+        page: whether the message is the page asked for (a click replaces the message it was on); a page
+            that shows only Tencent's error for what was asked (``/im-group @TGS#nope``) is one, with the
+            outcome ``tim:CODE`` and exit status 1.
     """
 
     message: Message
     outcome: str
     exit_code: int
-    ok: bool
+    page: bool
 
 
 def new_ref() -> str:
@@ -100,21 +123,39 @@ def failure(exc: BaseException, *, what: str) -> Reply:
         what: what was being answered, for the log line (``command /im-groups``, ``click``).
     """
     if isinstance(exc, TimbotError) and exc.user_text() is not None:
-        return Reply(message=error_message(exc), outcome=exc.outcome, exit_code=exc.exit_code, ok=False)
+        return Reply(message=error_message(exc), outcome=exc.outcome, exit_code=exc.exit_code, page=False)
     ref = new_ref()
     logger.error("unexpected error answering %s (ref %s)", what, ref, exc_info=exc)
-    return Reply(message=error_message(exc, ref=ref), outcome=f"error:{ref}", exit_code=1, ok=False)
+    return Reply(message=error_message(exc, ref=ref), outcome=f"error:{ref}", exit_code=1, page=False)
 
 
-async def reply(answer: Awaitable[Message], *, what: str) -> Reply:
-    """Await ``answer`` (:func:`answer_command` or :func:`answer_click`); never raises but on cancellation.
-
-    Args:
-        answer: the answer being made.
-        what: what is answered, for the log line of an unexpected error.
-    """
+async def _reply(making: Awaitable[Page], *, what: str) -> Reply:
     try:
-        message = await answer
+        page = await making
+        message = render_page(page)
     except Exception as exc:  # the one handler: every error becomes words (and a logged ref if unexpected)
         return failure(exc, what=what)
-    return Reply(message=message, outcome="ok", exit_code=0, ok=True)
+    if page.only_error:
+        return Reply(message=message, outcome=f"tim:{page.only_error}", exit_code=1, page=True)
+    return Reply(message=message, outcome="ok", exit_code=0, page=True)
+
+
+async def reply_command(client: TimApi, command: str, text: str) -> Reply:
+    """Answer a slash command; never raises but on cancellation.
+
+    Args:
+        client: the Tencent client.
+        command: the command as Slack sends it.
+        text: its arguments as Slack sends them (escaped).
+    """
+    return await _reply(command_page(client, command, text), what=f"command {command[:40]}")
+
+
+async def reply_click(client: TimApi, value: str) -> Reply:
+    """Answer a Previous/Next click; never raises but on cancellation.
+
+    Args:
+        client: the Tencent client.
+        value: the clicked button's value (untrusted).
+    """
+    return await _reply(click_page(client, value), what="click")

@@ -179,3 +179,32 @@ def test_help_is_light_and_lists_every_subcommand() -> None:
                             check=True)
     for name in ("serve", "socket", "demo", "run", "check", "emulator"):
         assert f"    {name} " in result.stdout
+
+
+@pytest.mark.parametrize(("line", "code", "where"), [
+    ("/im-groups Public --limit 5", 0, "out"),
+    ("/im-group @TGS#1HEXFL0E2 @TGS#nope", 0, "out"),  # one card answered: the answer is there
+    ("/im-group @TGS#nope", 1, "out"),  # the card is all there is, and it is Tencent's 10010
+    ("/im-group @TGS#nope @TGS#nope2", 1, "out"),  # every card an error
+    ("/im-joined nosuchuser", 1, "err"),  # Tencent's 10019 for the whole command
+    ("/im-room @TGS#1HEXFL0E2", 1, "err"),  # 10007: not a live room
+    ("/im-groups --limit 0", 2, "err"),
+    ("/im-groups help", 0, "out"),
+])
+def test_every_outcome_has_the_exit_status_run_help_gives(
+    line: str, code: int, where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    got, out, err = run(capsys, "--demo", line)
+    assert got == code, (out, err)
+    assert (out if where == "out" else err).strip() and not (err if where == "out" else out).strip()
+
+
+def test_an_unexpected_error_exits_1_with_its_ref(monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    async def broken(*args: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("timbot.answer.fetch_page", broken)
+    code, out, err = run(capsys, "--demo", "/im-groups")
+    assert code == 1 and out == ""
+    assert re.search(r"something went wrong \(ref [0-9A-F]{6}\)", err), err

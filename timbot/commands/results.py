@@ -73,6 +73,11 @@ class _Page:
     number: int
     buttons: tuple[PagerButton, ...] = ()
 
+    @property
+    def only_error(self) -> int:
+        """The Tencent code when all the page shows is Tencent's error for what was asked, else 0."""
+        return 0
+
 
 @dataclass(frozen=True, kw_only=True)
 class GroupsPage(_Page):
@@ -99,6 +104,11 @@ class GroupPage(_Page):
     members_note: str | None
     pages: int
 
+    @property
+    def only_error(self) -> int:
+        """The group's own code when Tencent gave no group."""
+        return self.group.error_code
+
 
 @dataclass(frozen=True, kw_only=True)
 class GroupCardsPage(_Page):
@@ -112,6 +122,12 @@ class GroupCardsPage(_Page):
     total_ids: int
     dropped: int
     pages: int
+
+    @property
+    def only_error(self) -> int:
+        """The first card's code when every card on the page is an error."""
+        codes = [group.error_code for group in self.groups]
+        return codes[0] if codes and all(codes) else 0
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, TextIO
 
 from timbot.console.mrkdwn import Style, use_color
-from timbot.console.session import demo_client, find_button, print_message, send_command
+from timbot.console.session import demo_client, find_button, print_message, reply_line
 
 if TYPE_CHECKING:
-    from timbot.render import Message
+    from timbot.answer import Reply
     from timbot.tim.client import TimClient
     from timbot.tim.emulator import Emulator
 
@@ -103,30 +103,26 @@ class DemoConsole:
         elif lowered in _NEXT or lowered in _PREV or lowered.isdigit():
             await self._press("n" if lowered in _NEXT else "p" if lowered in _PREV else lowered)
         elif word.startswith("/") or lowered.startswith("im-"):
-            await self._show(send_command(self.client, word))
+            await self._show(await reply_line(self.client, word))
         else:
             self._say(f"unknown input {word[:40]!r}: type a command such as /im-groups, or help")
         return True
 
     async def _press(self, key: str) -> None:
-        from timbot.answer import answer_click
+        from timbot.answer import reply_click
 
         button = find_button(self.message, key) if self.message is not None else None
         if button is None:
             what = {"n": "no Next button", "p": "no Previous button"}.get(key, f"no button [{key}]")
             self._say(f"{what} on this answer" if self.message is not None else "run a command first")
             return
-        await self._show(answer_click(self.client, button.value))
+        await self._show(await reply_click(self.client, button.value))
 
-    async def _show(self, answer: Awaitable[Message]) -> None:
-        from timbot.answer import reply
-
-        answered = await reply(answer, what="demo")
-        if not answered.ok:
-            print_message(answered.message.to_dict(), stream=self.out)
-            return
-        self.message = answered.message.to_dict()
-        print_message(self.message, stream=self.out)
+    async def _show(self, answered: Reply) -> None:
+        shown = answered.message.to_dict()
+        if answered.page:  # an error leaves the page the user was reading (and its buttons) in place
+            self.message = shown
+        print_message(shown, stream=self.out)
 
 
 async def _piped_lines(stdin: TextIO, out: TextIO) -> AsyncIterator[str]:

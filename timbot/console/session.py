@@ -12,6 +12,7 @@ from timbot.console.terminal import Button, buttons, render_message
 from timbot.errors import TimbotError
 
 if TYPE_CHECKING:
+    from timbot.answer import Reply
     from timbot.render import Message
     from timbot.tim.client import TimClient
     from timbot.tim.emulator import Emulator
@@ -22,6 +23,7 @@ __all__ = [
     "find_button",
     "print_error",
     "print_message",
+    "reply_line",
     "send_command",
     "split_command",
 ]
@@ -80,6 +82,19 @@ async def send_command(client: TimClient, line: str) -> Message:
 
     command, text = split_command(line)
     return await answer_command(client, command, text)
+
+
+async def reply_line(client: TimClient, line: str) -> Reply:
+    """Answer one typed command line as Slack would, errors in words (``timbot.answer.reply_command``).
+
+    Args:
+        client: the Tencent client (configured app or demo emulator).
+        line: the command line, e.g. ``/im-groups Public --limit 5``.
+    """
+    from timbot.answer import reply_command
+
+    command, text = split_command(line)
+    return await reply_command(client, command, text)
 
 
 def find_button(message: Mapping[str, Any], key: str) -> Button | None:

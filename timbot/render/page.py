@@ -29,12 +29,11 @@ def _of(number: int, pages: int) -> str:
     return f"page {number:,} of {max(pages, number):,}"
 
 
-def _one_group_context(page: GroupPage) -> str:
+def _one_group_context(page: GroupPage) -> list[str]:
     if page.group.error_code:
-        return f"error {page.group.error_code}"
-    if page.member_total:
-        return f"{plural(page.member_total, 'member')} listed"
-    return "no member list"
+        return []  # the card says the error; the context would only repeat it
+    members = f"{plural(page.member_total, 'member')} listed" if page.member_total else "no member list"
+    return [members, _of(page.number, page.pages)]
 
 
 def render_page(page: Page) -> Message:
@@ -53,7 +52,7 @@ def render_page(page: Page) -> Message:
             key, context = "groups", [f"{plural(page.total, 'group')}{kind}", _of(page.number, page.pages)]
             parts = groups_parts(page)
         case GroupPage():
-            key, context = "group", [_one_group_context(page), _of(page.number, page.pages)]
+            key, context = "group", _one_group_context(page)
             parts = group_card_parts(page)
         case GroupCardsPage():
             key, context = "cards", [plural(page.total_ids, "group ID"), _of(page.number, page.pages)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from timbot.answer import Reply, answer_click, answer_command, describe_click, reply
+from timbot.answer import Reply, describe_click, reply_click, reply_command
 from timbot.errors import AccessDenied
 from timbot.render import Message, error_message
 from timbot.slack.audit import Incoming, audit
@@ -42,11 +42,10 @@ class Worker:
         is_click = incoming.kind == "click"
         answered: Reply
         if is_click:
-            answered = await reply(answer_click(self._tim, incoming.text), what="click")
+            answered = await reply_click(self._tim, incoming.text)
         else:
-            answered = await reply(answer_command(self._tim, incoming.what, incoming.text),
-                                   what=f"command {incoming.what}")
-        payload = _payload(answered.message, replace=is_click and answered.ok)
+            answered = await reply_command(self._tim, incoming.what, incoming.text)
+        payload = _payload(answered.message, replace=is_click and answered.page)
         delivered = await self._poster.post(incoming.response_url, payload)
         shown = describe_click(incoming.text) if is_click else None
         audit(incoming, answered.outcome, delivered=delivered, shown=shown)
