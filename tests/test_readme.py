@@ -198,7 +198,9 @@ def test_the_socket_mode_line_names_what_is_missing() -> None:
     name, value = assignment.split("=", 1)
     done = _timbot(tail.split(), env=_env(**{name: value}))
     assert done.returncode == 2
-    assert done.stderr.strip().count("\n") == 0 and "SLACK_" in done.stderr
+    lines = done.stderr.strip().splitlines()
+    missing = ("SLACK_BOT_TOKEN", "TIM_SDKAPPID", "TIM_SECRET_KEY")
+    assert lines == [f"timbot: {name}: is required but not set" for name in missing]  # all, one line each
 
 
 def test_the_benchmark_command_exists() -> None:

@@ -130,7 +130,8 @@ class TimbotASGI:
         try:
             await self.startup()
         except ConfigError as exc:
-            await send({"type": "lifespan.startup.failed", "message": f"timbot cannot start: {exc}"})
+            lines = "\n".join(f"  {line}" for line in exc.lines())
+            await send({"type": "lifespan.startup.failed", "message": f"timbot cannot start:\n{lines}"})
             return
         except Exception:  # reported to the server, which exits: never serve half-started
             await send({"type": "lifespan.startup.failed", "message": traceback.format_exc()})

@@ -194,7 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _COMMANDS[args.subcommand](args)
     except ConfigError as exc:
-        print(f"timbot: {exc.variable}: {exc.problem}", file=sys.stderr)
+        for line in exc.lines():
+            print(f"timbot: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -30,6 +30,7 @@ details of transport and protocol errors are scrubbed of anything that looks lik
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import ClassVar, Final
 
 __all__ = [
@@ -97,11 +98,12 @@ class TimbotError(Exception):
 
 
 class ConfigError(TimbotError):
-    """A setting is missing or malformed.
+    """Settings are missing or malformed: every one at fault, each with its problem.
 
     Args:
-        variable: the environment variable at fault, e.g. ``TIM_SDKAPPID``.
+        variable: the (first) environment variable at fault, e.g. ``TIM_SDKAPPID``.
         problem: what is wrong with it, in a few words.
+        more: the other variables at fault, as ``(variable, problem)``, so one run names them all.
     """
 
     audit_outcome = "config"
@@ -109,14 +111,19 @@ class ConfigError(TimbotError):
     icon = ":x:"
     block_key = "config"
 
-    def __init__(self, variable: str, problem: str) -> None:
+    def __init__(self, variable: str, problem: str, *, more: Sequence[tuple[str, str]] = ()) -> None:
         self.variable = variable
         self.problem = problem
-        super().__init__(f"{variable}: {problem}")
+        self.problems: tuple[tuple[str, str], ...] = ((variable, problem), *more)
+        super().__init__("; ".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """One ``VARIABLE: problem`` line per variable at fault."""
+        return [f"{name}: {why}" for name, why in self.problems]
 
     def user_text(self) -> str:
-        """``VARIABLE: problem``."""
-        return f"{self.variable}: {self.problem}"
+        """The lines, one per variable."""
+        return "\n".join(self.lines())
 
 
 class UsageError(TimbotError):

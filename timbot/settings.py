@@ -98,14 +98,23 @@ class Settings(BaseSettings):
         """Channel IDs where timbot answers; empty means any channel."""
         return _split_ids(self.timbot_allowed_channels)
 
-    def require(self, *names: str) -> None:
-        """Raise ``ConfigError`` naming the first of ``names`` (field names) that is unset or empty."""
+    def missing(self, *names: str) -> list[str]:
+        """The variables of ``names`` (field names) that are unset or empty, in that order."""
+        found = []
         for name in names:
             value = getattr(self, name)
             if isinstance(value, SecretStr):
                 value = value.get_secret_value()
             if value is None or value == "":
-                raise ConfigError(name.upper(), "is required but not set")
+                found.append(name.upper())
+        return found
+
+    def require(self, *names: str) -> None:
+        """Raise one ``ConfigError`` naming every one of ``names`` (field names) that is unset or empty."""
+        absent = self.missing(*names)
+        if absent:
+            why = "is required but not set"
+            raise ConfigError(absent[0], why, more=[(name, why) for name in absent[1:]])
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -123,6 +132,9 @@ def load_settings(**overrides: object) -> Settings:
         field = re.search(r'field "([^"]+)"', str(exc))
         raise ConfigError(field.group(1).upper() if field else "settings", "cannot be read") from None
     except ValidationError as exc:
-        first = exc.errors()[0]
-        variable = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        raise ConfigError(variable, first["msg"].lower()) from None
+        problems: dict[str, str] = {}
+        for error in exc.errors():
+            variable = str(error["loc"][0]).upper() if error["loc"] else "settings"
+            problems.setdefault(variable, error["msg"].lower())
+        (first, why), *more = problems.items()
+        raise ConfigError(first, why, more=more) from None

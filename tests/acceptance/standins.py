@@ -340,7 +340,8 @@ class FakeSlack:
                     "team_id": TEAM,
                     "user_id": "UBOT",
                     "bot_id": "BBOT",
-                }
+                },
+                headers={"x-oauth-scopes": "commands,users:read"},  # as Slack does
             )
         if method == "users.info":
             raw = (await request.body()).decode()

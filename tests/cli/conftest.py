@@ -21,6 +21,9 @@ VARIABLES = (
     "TIMBOT_ALLOWED_CHANNELS", "TIMBOT_ALLOW_GUESTS", "TIMBOT_CACHE_TTL", "PORT", "NO_COLOR",
 )
 GOOD_TOKEN = "xoxb-1111-2222-good-token-for-tests"
+#: A valid token installed without ``users:read`` (Slack says so in auth.test's ``x-oauth-scopes`` header).
+NARROW_TOKEN = "xoxb-1111-3333-token-without-users-read"
+_SCOPES = {GOOD_TOKEN: "commands,users:read", NARROW_TOKEN: "commands"}
 
 
 @pytest.fixture(autouse=True)
@@ -52,15 +55,18 @@ def emulator_url() -> Iterator[str]:
 class _FakeSlack(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
         if self.path.rstrip("/") != "/api/auth.test":
             answer = {"ok": False, "error": "unknown_method"}
-        elif self.headers.get("Authorization") == f"Bearer {GOOD_TOKEN}":
+        elif token in _SCOPES:
             answer = {"ok": True, "url": "https://acme.slack.com/", "team": "Acme Ops", "user": "timbot",
                       "team_id": "T0001", "user_id": "U0001", "bot_id": "B0001"}
         else:
             answer = {"ok": False, "error": "invalid_auth"}
         data = json.dumps(answer).encode()
         self.send_response(200)
+        if token in _SCOPES:  # as Slack does: the scopes the token was granted
+            self.send_header("x-oauth-scopes", _SCOPES[token])
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()

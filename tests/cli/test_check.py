@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from tests.cli.conftest import GOOD_TOKEN, closed_port
+from tests.cli.conftest import GOOD_TOKEN, NARROW_TOKEN, closed_port
+from tests.slack.fakes import ServerThread
 from timbot.cli import main
-from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID
+from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 
 SIGNING_SECRET = "0123456789abcdef0123456789abcdef"
 
@@ -104,8 +107,10 @@ def test_bad_slack_token_and_missing_signing_secret(configured: pytest.MonkeyPat
     assert checks["Tencent"].startswith("✔")
     assert checks["Slack"].startswith("✘") and "invalid_auth" in checks["Slack"]
     assert "Bot User OAuth Token" in out
-    assert checks["signing secret"].startswith("✘") and "SLACK_SIGNING_SECRET is not set" in out
+    assert checks["settings"].startswith("✘") and "SLACK_SIGNING_SECRET: is required but not set" in out
+    assert checks["signing secret"].startswith("–") and "SLACK_SIGNING_SECRET is not set" in out
     assert "xoxb-revoked" not in out
+    assert "2 passed, 2 failed, 1 skipped (of 5 checks)" in out
 
 
 def test_unreachable_slack(configured: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -116,14 +121,46 @@ def test_unreachable_slack(configured: pytest.MonkeyPatch, capsys: pytest.Captur
     assert "check SLACK_API_URL" in out
 
 
-def test_nothing_configured(capsys: pytest.CaptureFixture[str]) -> None:
+def test_nothing_configured_names_every_missing_variable_at_once(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check"]) == 1
     out = capsys.readouterr().out
     checks = lines_of(out)
-    assert checks["settings"].startswith("✔")
-    assert checks["UserSig"].startswith("✘") and "TIM_SDKAPPID" in checks["UserSig"]
-    assert checks["Tencent"].startswith("–")  # skipped, and counted as not passed
-    assert checks["Slack"].startswith("✘") and "SLACK_BOT_TOKEN is not set" in checks["Slack"]
+    assert checks["settings"].startswith("✘") and "parsed" not in out
+    for name in ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "TIM_SDKAPPID", "TIM_SECRET_KEY"):
+        assert f"    {name}: is required but not set" in out  # one line each, all in one run
+    assert all(checks[name].startswith("–") for name in ("UserSig", "Tencent", "Slack", "signing secret"))
+    assert "0 passed, 1 failed, 4 skipped (of 5 checks)" in out
+
+
+def test_a_token_without_a_scope_the_manifest_asks_for_fails_with_the_fix(
+    configured: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configured.setenv("SLACK_BOT_TOKEN", NARROW_TOKEN)
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    slack = lines_of(out)["Slack"]
+    assert slack.startswith("✘") and "lacks users:read" in slack
+    assert "add users:read under OAuth & Permissions" in out and "reinstall the app" in out
+    assert NARROW_TOKEN not in out
+
+
+def test_a_rate_limit_wait_is_not_reported_as_round_trip(
+    configured: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emulator = Emulator(seed=0, enforce_rate_limits=False)
+    emulator.faults.error(60007, times=1)
+    server = ServerThread(emulator.asgi, lifespan="off").start()
+    try:
+        configured.setenv("TIM_BASE_URL", server.url)
+        assert main(["check"]) == 0
+    finally:
+        server.stop()
+    tencent = lines_of(capsys.readouterr().out)["Tencent"]
+    trip = int(re.search(r"round trip (\d+) ms", tencent).group(1))  # type: ignore[union-attr]
+    waited = re.search(r"after ([\d.]+) s waiting out Tencent's rate limit", tencent)
+    assert waited is not None, tencent
+    assert trip < 500 and float(waited.group(1)) >= 0.5, tencent
+
 
 
 def test_malformed_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch,

@@ -60,7 +60,8 @@ class FakeSlack:
                 "bot_id": "BBOT",
                 "url": "https://home.slack.com/",
                 "user": "timbot",
-            }
+            },
+            headers={"x-oauth-scopes": "commands,users:read"},  # as Slack does: the token's scopes
         )
 
     def reset(self) -> None:

@@ -20,8 +20,11 @@ from timbot.slack.tasks import TaskRegistry
 from timbot.slack.work import Worker
 from timbot.tim.client import TimClient
 
-__all__ = ["ACTIONS", "COMMANDS", "build_app"]
+__all__ = ["ACTIONS", "BOT_SCOPES", "COMMANDS", "build_app"]
 
+#: The bot token scopes timbot needs (``manifest.yaml`` asks for these; ``timbot check`` verifies the token
+#: has them): the commands, and ``users:read`` for the access checks' ``users.info``.
+BOT_SCOPES: tuple[str, ...] = ("commands", "users:read")
 #: The ``action_id`` of the buttons timbot answers (the commands come from the registry).
 ACTIONS: tuple[str, ...] = PAGER_ACTIONS
 
