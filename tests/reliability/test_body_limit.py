@@ -78,9 +78,9 @@ def test_ten_oversized_bodies_at_once_are_refused_without_reading_them(running: 
     assert "x" * 64 not in log  # no body content in the warnings
     slowest = max(o.seconds for o in outcomes[0] + outcomes[1])
     most = [max(o.sent for o in group) / 2**20 for group in outcomes]
-    print(f"20 x 200 MB at once refused with 413, slowest {slowest:.2f} s; body sent before the refusal at most "
-          f"{most[0]:.1f} MiB (Content-Length), {most[1]:.1f} MiB (chunked); memory {before:.1f} -> peak "
-          f"{peak:.1f} MB")
+    print(f"20 x 200 MB at once refused with 413, slowest {slowest:.2f} s; body sent before the refusal "
+          f"at most {most[0]:.1f} MiB (Content-Length), {most[1]:.1f} MiB (chunked); memory {before:.1f} "
+          f"-> peak {peak:.1f} MB")
 
 
 def test_a_slow_body_is_dropped_within_the_bound(running: Running) -> None:
