@@ -167,7 +167,7 @@ class EmulatorWithReadout:
     """
 
     def __init__(self, *, seed: int, latency: float) -> None:
-        from timbot.tim.emulator import Emulator
+        from timbot.emulator import Emulator
 
         self.emulator = Emulator(seed=seed, latency=latency)
         self._inner: ASGIApp = self.emulator.asgi

@@ -153,8 +153,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _emulator(args: argparse.Namespace) -> int:
-    from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID
-    from timbot.tim.emulator.server import run_emulator_server
+    from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID
+    from timbot.emulator.server import run_emulator_server
 
     run_emulator_server(
         host=args.host,

@@ -6,7 +6,7 @@ import pytest
 
 from tests.cli.conftest import GOOD_TOKEN, closed_port
 from timbot.cli import main
-from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID
+from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID
 
 SIGNING_SECRET = "0123456789abcdef0123456789abcdef"
 

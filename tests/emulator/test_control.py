@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.emulator.conftest import APPID_LIST, GROUP_INFO, admin_query, fresh_emulator, served_over_http
-from timbot.tim.emulator import DEMO_KEY, Emulator
+from timbot.emulator import DEMO_KEY, Emulator
 
 Served = tuple[Emulator, httpx.AsyncClient]
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.emulator.conftest import APPID_LIST, FRIEND_LISTS, GROUP_INFO, Call, admin_query, fresh_emulator
-from timbot.tim.emulator import Emulator
+from timbot.emulator import Emulator
 
 
 async def test_error_once_then_ok(call: Call, emulator: Emulator) -> None:

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.emulator.conftest import APPID_LIST, FRIEND_LISTS, GROUP_INFO, JOINED, MEMBERS, Call, admin_query
-from timbot.tim.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
+from timbot.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
 from timbot.tim.usersig import sign
 
 ALL = [APPID_LIST, JOINED, GROUP_INFO, MEMBERS, FRIEND_LISTS]

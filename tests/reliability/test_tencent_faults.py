@@ -12,8 +12,8 @@ import pytest
 
 from tests.e2e.conftest import Stack
 from tests.reliability.conftest import FAST, closed_port, running_stack, text_of
+from timbot.emulator import Emulator
 from timbot.tim.codes import CODES, RETRY_ONCE
-from timbot.tim.emulator import Emulator
 
 GROUP = "club:chess-677"  # a small group: cheap to fetch and render
 TRANSIENT = sorted(code for code, meaning in CODES.items() if meaning.kind == "transient")

@@ -14,8 +14,8 @@ import pytest
 
 from tests.slack.fakes import BOT_TOKEN, SIGNING_SECRET, FakeSlack, command_body, signed_headers
 from timbot.asgi import create_app
+from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 from timbot.settings import load_settings
-from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 
 ENV = {
     "SLACK_SIGNING_SECRET": SIGNING_SECRET,

@@ -12,8 +12,8 @@ from timbot.console.session import demo_client, find_button, print_error, print_
 from timbot.errors import ConfigError, TimbotError
 
 if TYPE_CHECKING:
+    from timbot.emulator import Emulator
     from timbot.tim.client import TimClient
-    from timbot.tim.emulator import Emulator
 
 __all__ = ["PROMPT", "DemoConsole", "banner", "demo_main", "help_text", "run_demo"]
 

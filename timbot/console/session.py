@@ -12,9 +12,9 @@ from timbot.console.terminal import Button, buttons, render_message
 from timbot.errors import ConfigError, ExpiredError, TimbotError, UsageError
 
 if TYPE_CHECKING:
+    from timbot.emulator import Emulator
     from timbot.render import Message
     from timbot.tim.client import TimClient
-    from timbot.tim.emulator import Emulator
 
 __all__ = [
     "DEMO_BASE_URL",
@@ -37,8 +37,8 @@ def demo_client(*, seed: int = 0) -> tuple[TimClient, Emulator]:
     Args:
         seed: the emulator's data seed.
     """
+    from timbot.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
     from timbot.tim.client import TimClient
-    from timbot.tim.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
 
     emulator = Emulator(seed=seed)
     client = TimClient(

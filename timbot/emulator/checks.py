@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
+from timbot.emulator.fields import ApiError
 from timbot.tim import usersig
-from timbot.tim.emulator.fields import ApiError
 
 __all__ = ["check_query"]
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 if TYPE_CHECKING:  # core imports this module, so only for types
-    from timbot.tim.emulator.core import Emulator
+    from timbot.emulator.core import Emulator
 
 __all__ = ["CONTROL_PREFIX", "ROUTES", "Answer", "FaultRequest", "handle_control", "is_control"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uvicorn
 
 from timbot.bodylimit import DEFAULT_MAX_BODY, BodyLimit
-from timbot.tim.emulator.control import CONTROL_PREFIX
-from timbot.tim.emulator.core import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
+from timbot.emulator.control import CONTROL_PREFIX
+from timbot.emulator.core import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
 
 __all__ = ["banner", "run_emulator_server"]
 

@@ -1,9 +1,9 @@
 """The built-in Tencent Cloud Chat emulator: the five read APIs over seeded demo data."""
 
-from timbot.tim.emulator.core import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, CallRecord, Emulator, Reply
-from timbot.tim.emulator.data import DemoData
-from timbot.tim.emulator.faults import Faults
-from timbot.tim.emulator.model import GROUP_TYPES, Showcase
+from timbot.emulator.core import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, CallRecord, Emulator, Reply
+from timbot.emulator.data import DemoData
+from timbot.emulator.faults import Faults
+from timbot.emulator.model import GROUP_TYPES, Showcase
 
 __all__ = [
     "DEMO_ADMIN",

@@ -12,13 +12,13 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from timbot.tim.emulator.api import ENDPOINTS
-from timbot.tim.emulator.checks import check_query
-from timbot.tim.emulator.control import handle_control, is_control
-from timbot.tim.emulator.data import DemoData
-from timbot.tim.emulator.faults import Faults
-from timbot.tim.emulator.fields import ApiError
-from timbot.tim.emulator.limits import RateLimits
+from timbot.emulator.api import ENDPOINTS
+from timbot.emulator.checks import check_query
+from timbot.emulator.control import handle_control, is_control
+from timbot.emulator.data import DemoData
+from timbot.emulator.faults import Faults
+from timbot.emulator.fields import ApiError
+from timbot.emulator.limits import RateLimits
 
 __all__ = [
     "DEMO_ADMIN",

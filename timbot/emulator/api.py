@@ -10,9 +10,9 @@ import bisect
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from timbot.tim.emulator.data import DemoData
-from timbot.tim.emulator.fields import ApiError, Fields
-from timbot.tim.emulator.model import GROUP_TYPES, Group, Member
+from timbot.emulator.data import DemoData
+from timbot.emulator.fields import ApiError, Fields
+from timbot.emulator.model import GROUP_TYPES, Group, Member
 
 __all__ = ["ENDPOINTS", "GROUP_INFO_MAX", "MEMBERS_CAP", "Handler", "base_info", "valid_group_id"]
 
