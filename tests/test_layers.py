@@ -1,9 +1,12 @@
 """The layers depend one way (docs/internals.md): the Tencent client knows nothing of Slack, rendering and
-parsing are pure, and every module says what it does in its first line and stays short."""
+parsing are pure, the emulator uses nothing of timbot but the UserSig code, the error tree and the body guard,
+and every module says what it does in its first line and stays short."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "bodylimit": set(),
     "settings": {"errors", "bodylimit"},
     "tim": {"errors", "settings", "bodylimit"},
-    "emulator": {"errors", "bodylimit", "tim"},
+    "emulator": {"errors", "bodylimit"},
     "commands": {"errors", "tim", "render"},
     "render": {"errors", "commands", "tim"},
     "slack": {"errors", "settings", "tim", "commands", "render"},
@@ -25,12 +28,32 @@ ALLOWED: dict[str, set[str]] = {
     "asgi": {"errors", "settings", "tim", "slack", "bodylimit"},
     "cli": {"errors", "settings", "tim", "console", "slack", "asgi", "emulator"},
 }
-#: Third-party packages a layer must not touch: Slack in the Tencent client, I/O in the pure layers.
+#: Single modules a layer may import from a layer it may not import as a whole.
+ALLOWED_MODULES: dict[str, set[str]] = {
+    # the emulator checks UserSigs as Tencent does, with the one UserSig implementation
+    "emulator": {"timbot.tim.usersig"},
+}
+#: Of a layer it may import, the only modules a layer may use.
+ONLY_MODULES: dict[tuple[str, str], set[str]] = {
+    # render lays out the page types and usage texts; it never fetches
+    ("render", "commands"): {
+        "timbot.commands.results",
+        "timbot.commands.queries",
+        "timbot.commands.parse",
+        "timbot.commands.state",
+    },
+}
+#: Third-party packages a layer must not touch: Slack in the Tencent client and the emulator, I/O in the
+#: pure layers.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "tim": ("slack_bolt", "slack_sdk"),
+    "emulator": ("slack_bolt", "slack_sdk"),
     "commands": ("slack_bolt", "slack_sdk", "httpx", "aiohttp", "uvicorn"),
     "render": ("slack_bolt", "httpx", "aiohttp", "uvicorn", "asyncio"),
 }
+#: What importing the emulator may load of timbot besides the emulator itself (``timbot.tim`` is the
+#: package ``timbot.tim.usersig`` lives in; its ``__init__`` imports nothing).
+EMULATOR_LOADS = {"timbot", "timbot.tim", "timbot.tim.usersig", "timbot.errors", "timbot.bodylimit"}
 
 
 def _layer(path: Path) -> str:
@@ -38,15 +61,48 @@ def _layer(path: Path) -> str:
     return part.removesuffix(".py")
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def _is_module(name: str) -> bool:
+    where = PACKAGE.parent.joinpath(*name.split("."))
+    return where.with_suffix(".py").is_file() or (where / "__init__.py").is_file()
+
+
+def _resolve(source: str, package: str) -> set[str]:
+    """The modules ``source`` (code in ``package``) imports: ``from a.b import c`` is ``a.b.c`` when that is
+    a module of ours, else ``a.b``; relative imports are resolved against ``package``."""
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            for alias in node.names:
+                full = f"{module}.{alias.name}"
+                names.add(full if full.startswith("timbot.") and _is_module(full) else module)
     return names
+
+
+def _imports(path: Path) -> set[str]:
+    package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+    return _resolve(path.read_text(encoding="utf-8"), package)
+
+
+def _problem(layer: str, name: str) -> str | None:
+    """Why ``layer`` must not import module ``name``, or None when it may."""
+    if name.startswith(FORBIDDEN.get(layer, ())):
+        return f"{layer} must not import {name}"
+    top, _, rest = name.partition(".")
+    if top != "timbot" or not rest:
+        return None
+    target = rest.split(".")[0]
+    if target == layer or name in ALLOWED_MODULES.get(layer, set()):
+        return None
+    if target not in ALLOWED[layer]:
+        return f"{layer} must not import {name}"
+    only = ONLY_MODULES.get((layer, target))
+    if only is not None and name not in only:
+        return f"{layer} may import only {sorted(only)} of timbot.{target}, not {name}"
+    return None
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
@@ -54,21 +110,73 @@ def test_imports_point_down_the_layers(path: Path) -> None:
     layer = _layer(path)
     if layer in {"__init__", "__main__"}:
         return
-    for name in _imports(path):
-        top, _, rest = name.partition(".")
-        if top == "timbot" and rest:
-            target = rest.split(".")[0]
-            if target == "commands" and layer == "render":
-                # render lays out the page types and usage texts; it never fetches
-                assert name in {
-                    "timbot.commands.results",
-                    "timbot.commands.queries",
-                    "timbot.commands.parse",
-                    "timbot.commands.state",
-                }, f"{path.name} imports {name}"
-                continue
-            assert target == layer or target in ALLOWED[layer], f"{layer} must not import {name}"
-        assert not name.startswith(FORBIDDEN.get(layer, ())), f"{layer} must not import {name}"
+    problems = [problem for name in sorted(_imports(path)) if (problem := _problem(layer, name))]
+    assert not problems, f"{path.relative_to(PACKAGE)}: {'; '.join(problems)}"
+
+
+@pytest.mark.parametrize(
+    ("layer", "name", "allowed"),
+    [
+        ("emulator", "timbot.tim.usersig", True),
+        ("emulator", "timbot.errors", True),
+        ("emulator", "timbot.bodylimit", True),
+        ("emulator", "timbot.emulator.fields", True),
+        ("emulator", "timbot.tim", False),
+        ("emulator", "timbot.tim.codes", False),
+        ("emulator", "timbot.tim.client", False),
+        ("emulator", "timbot.tim.models", False),
+        ("emulator", "timbot.settings", False),
+        ("emulator", "timbot.commands.parse", False),
+        ("emulator", "slack_sdk", False),
+        ("tim", "timbot.emulator", False),
+        ("tim", "timbot.emulator.core", False),
+        ("tim", "timbot.tim.usersig", True),
+        ("commands", "timbot.emulator", False),
+        ("slack", "timbot.emulator", False),
+        ("asgi", "timbot.emulator", False),
+        ("console", "timbot.emulator", True),
+        ("cli", "timbot.emulator.server", True),
+        ("render", "timbot.commands.results", True),
+        ("render", "timbot.commands.pages", False),
+    ],
+)
+def test_the_layer_rules(layer: str, name: str, allowed: bool) -> None:
+    assert (_problem(layer, name) is None) is allowed
+
+
+@pytest.mark.parametrize(
+    ("source", "modules"),
+    [
+        ("from timbot.tim import usersig", {"timbot.tim.usersig"}),
+        ("from timbot.tim import codes, usersig", {"timbot.tim.codes", "timbot.tim.usersig"}),
+        ("from timbot.tim.codes import explain", {"timbot.tim.codes"}),
+        ("import timbot.tim.client as client", {"timbot.tim.client"}),
+        ("from timbot.tim import nothing_of_that_name", {"timbot.tim"}),
+        ("from ..tim import codes", {"timbot.tim.codes"}),
+        ("from . import fields", {"timbot.emulator.fields"}),
+        ("from .fields import ApiError", {"timbot.emulator.fields"}),
+    ],
+)
+def test_imports_are_read_as_the_modules_they_load(source: str, modules: set[str]) -> None:
+    assert _resolve(source, "timbot.emulator") == modules  # as if written in timbot/emulator/*.py
+
+
+def test_the_emulator_loads_no_other_timbot_module() -> None:
+    """What the import rules say, checked at run time: importing every emulator module (in a fresh
+    interpreter) loads nothing of timbot but the emulator and ``EMULATOR_LOADS``."""
+    code = (
+        "import importlib, pkgutil, sys, timbot.emulator as e\n"
+        "for m in pkgutil.walk_packages(e.__path__, 'timbot.emulator.'): importlib.import_module(m.name)\n"
+        "print(' '.join(m for m in sys.modules if m == 'timbot' or m.startswith('timbot.')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert "timbot.emulator.server" in loaded
+    outside = {m for m in loaded if not m.startswith("timbot.emulator")} - EMULATOR_LOADS
+    assert not outside, f"importing the emulator loads {sorted(outside)}"
 
 
 def test_the_pure_commands_modules_do_no_io() -> None:
