@@ -8,14 +8,19 @@ The tree::
     ├── ExpiredError                 a button value does not parse: "run the command again"
     ├── AccessDenied                 the caller may not use timbot here (guest, other team, allow-list,
     │                                or the check itself could not be made: we fail closed)
-    └── TimError                     Tencent Cloud Chat did not give us the data
-        ├── TimTransportError        no usable HTTP answer: connection refused, timeout, HTTP 5xx
-        ├── TimProtocolError         an HTTP 200 whose body is not the JSON Tencent documents
-        └── TimApiError              Tencent answered ErrorCode != 0 (``code``, ``info``, ``explanation``)
+    ├── TimError                     Tencent Cloud Chat did not give us the data
+    │   ├── TimTransportError        no usable HTTP answer: connection refused, timeout, HTTP 5xx
+    │   ├── TimProtocolError         an HTTP 200 whose body is not the JSON Tencent documents
+    │   └── TimApiError              Tencent answered ErrorCode != 0 (``code``, ``info``, ``explanation``)
+    └── EmulatorError                the built-in emulator refuses a request it was sent
+        └── ApiError                 (:mod:`timbot.emulator.fields`) the ``code`` and ``info`` it answers;
+                                     caught at the emulator's edge and sent as a FAIL envelope, so it
+                                     never reaches a caller of the emulator
 
-Only ``TimApiError`` carries a Tencent error code; its ``kind`` says how the client treated it
-(see :mod:`timbot.tim.codes`). No exception here ever carries a secret: messages are built from
-codes, names and user-visible text only.
+``TimApiError`` carries the Tencent error code a client received; its ``kind`` says how the client
+treated it (see :mod:`timbot.tim.codes`). The emulator's ``ApiError`` carries the code it plays
+Tencent answering with. No exception here ever carries a secret: messages are built from codes, names
+and user-visible text only.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 __all__ = [
     "AccessDenied",
     "ConfigError",
+    "EmulatorError",
     "ExpiredError",
     "TimApiError",
     "TimError",
@@ -132,3 +138,11 @@ class TimApiError(TimError):
         self.kind = kind
         self.endpoint = endpoint
         super().__init__(f"{code}: {explanation}")
+
+
+class EmulatorError(TimbotError):
+    """The built-in emulator (:mod:`timbot.emulator`) refuses a request it was sent.
+
+    Its one subclass, ``timbot.emulator.fields.ApiError``, is caught where the emulator answers and
+    becomes the ``{"ActionStatus": "FAIL", "ErrorCode": ...}`` envelope Tencent would send.
+    """

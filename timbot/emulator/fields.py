@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from timbot.errors import EmulatorError
+
 __all__ = ["ApiError", "Fields"]
 
 
-class ApiError(Exception):
+class ApiError(EmulatorError):
     """An API-level failure the emulator answers as ``{"ActionStatus": "FAIL", "ErrorCode": code, ...}``.
+
+    It is caught at the emulator's edge (``Emulator.handle``), never raised to a caller.
 
     Args:
         code: Tencent's ``ErrorCode``.
