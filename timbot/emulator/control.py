@@ -48,7 +48,8 @@ class _Error(_Base):
 
 class _HttpStatus(_Base):
     kind: Literal["http_status"]
-    status: Annotated[int, Field(ge=400, le=599)] = 502
+    # the JSON key stays "status", as documented: {"kind": "http_status", "status": 502}
+    http_status: Annotated[int, Field(ge=400, le=599, alias="status")] = 502
 
 
 class _BadJson(_Base):
@@ -79,12 +80,12 @@ Answer = tuple[int, bytes]
 """A control answer: the HTTP status and a JSON body."""
 
 
-def _json(status: int, answer: dict[str, Any]) -> Answer:
-    return status, json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def _json(http_status: int, answer: dict[str, Any]) -> Answer:
+    return http_status, json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _fail(status: int, error: str) -> Answer:
-    return _json(status, {"ok": False, "error": error})
+def _fail(http_status: int, error: str) -> Answer:
+    return _json(http_status, {"ok": False, "error": error})
 
 
 def _explain(error: ValidationError) -> str:
@@ -108,7 +109,7 @@ def _add_fault(emulator: Emulator, body: bytes) -> Answer:
     elif isinstance(fault, _Error):
         faults.error(fault.code, times=times, endpoint=endpoint, info=fault.info)
     elif isinstance(fault, _HttpStatus):
-        faults.http_status(fault.status, times=times, endpoint=endpoint)
+        faults.http_status(fault.http_status, times=times, endpoint=endpoint)
     elif isinstance(fault, _BadJson):
         faults.bad_json(times=times, endpoint=endpoint)
     else:
@@ -118,7 +119,9 @@ def _add_fault(emulator: Emulator, body: bytes) -> Answer:
 
 def _calls(emulator: Emulator) -> Answer:
     # Only what a tester needs: never the query (it names the caller) nor the usersig.
-    calls = [{"endpoint": c.endpoint, "at": c.at, "code": c.code, "status": c.status} for c in emulator.calls]
+    calls = [
+        {"endpoint": c.endpoint, "at": c.at, "code": c.code, "status": c.http_status} for c in emulator.calls
+    ]
     counts = Counter(c.endpoint for c in emulator.calls)
     return _json(200, {"calls": calls, "counts": dict(counts)})
 

@@ -47,7 +47,9 @@ class CallRecord:
     """One request the emulator received.
 
     ``code`` is the ``ErrorCode`` answered, or ``None`` when the answer was no envelope (a scripted
-    HTTP error or non-JSON body); ``body`` is the parsed JSON body, or ``None`` if it did not parse.
+    HTTP error or non-JSON body); ``http_status`` is the HTTP status answered (``"status"`` in the
+    control API's ``GET /_emulator/calls``); ``body`` is the parsed JSON body, or ``None`` if it did
+    not parse.
     ``query`` holds the query parameters except ``usersig``, which is kept apart and out of ``repr``
     so that printing a record never prints a credential.
     """
@@ -56,7 +58,7 @@ class CallRecord:
     at: float
     body: Any
     code: int | None
-    status: int
+    http_status: int
     query: Mapping[str, str]
     usersig: str = field(default="", repr=False)
 
@@ -65,7 +67,7 @@ class CallRecord:
 class Reply:
     """An HTTP answer."""
 
-    status: int
+    http_status: int
     body: bytes
     content_type: str = "application/json; charset=utf-8"
 
@@ -150,10 +152,10 @@ class Emulator:
         if plan.delay:
             await asyncio.sleep(plan.delay)
         fault = plan.outcome
-        if fault is not None and fault.kind in ("status", "bad_json"):  # no envelope at all
-            if fault.kind == "status":
-                page = f"<html><body>{fault.status} Bad Gateway</body></html>".encode()
-                reply = Reply(fault.status, page, "text/html")
+        if fault is not None and fault.kind in ("http_status", "bad_json"):  # no envelope at all
+            if fault.kind == "http_status":
+                page = f"<html><body>{fault.http_status} Bad Gateway</body></html>".encode()
+                reply = Reply(fault.http_status, page, "text/html")
             else:
                 reply = Reply(200, b"<html><body>upstream error</body></html>", "text/html")
             return self._record(endpoint, at, parsed, query, None, reply)
@@ -183,7 +185,7 @@ class Emulator:
                 at=at,
                 body=body,
                 code=code,
-                status=reply.status,
+                http_status=reply.http_status,
                 query=public,
                 usersig=query.get("usersig", ""),
             )
@@ -222,7 +224,7 @@ class Emulator:
             query = dict(reversed(request.url.params.multi_items()))
             reply = await self.handle(method=request.method, path=request.url.path, query=query, body=body)
             return httpx.Response(
-                reply.status, content=reply.body, headers={"content-type": reply.content_type}
+                reply.http_status, content=reply.body, headers={"content-type": reply.content_type}
             )
 
         return httpx.MockTransport(handler)
@@ -267,7 +269,7 @@ class EmulatorASGI:
         await send(
             {
                 "type": "http.response.start",
-                "status": reply.status,
+                "status": reply.http_status,
                 "headers": [
                     (b"content-type", reply.content_type.encode()),
                     (b"content-length", str(len(reply.body)).encode()),
