@@ -19,7 +19,9 @@ ROUTES = {
         'script a fault: {"kind": "delay"|"error"|"http_status"|"bad_json"|"missing_fields", ...}'
     ),
     f"DELETE {CONTROL_PREFIX}/faults": "remove every scripted fault",
-    f"GET {CONTROL_PREFIX}/calls": "the Tencent calls received (endpoint, at, code, status) and counts",
+    f"GET {CONTROL_PREFIX}/calls": (
+        "the most recent Tencent calls received, at most max_calls (endpoint, at, code, status), and counts"
+    ),
     f"DELETE {CONTROL_PREFIX}/calls": "empty the call record",
     f"GET {CONTROL_PREFIX}": "this description",
 }
@@ -134,6 +136,7 @@ def _describe(emulator: Emulator) -> Answer:
             "sdkappid": emulator.sdkappid,
             "admin": emulator.admin,
             "seed": emulator.data.seed,
+            "max_calls": emulator.calls.maxlen,
             "routes": ROUTES,
         },
     )
