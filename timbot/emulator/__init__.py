@@ -1,4 +1,9 @@
-"""The built-in Tencent Cloud Chat emulator: the five read APIs over seeded demo data."""
+"""The built-in Tencent Cloud Chat emulator: the five read APIs over seeded demo data.
+
+It plays what Tencent's public documentation says those APIs do; :mod:`timbot.emulator.api` and
+:mod:`timbot.emulator.checks` name the pages. Of timbot it uses only ``timbot.tim.usersig``,
+``timbot.errors`` and ``timbot.bodylimit`` (``tests/test_layers.py``).
+"""
 
 from timbot.emulator.core import (
     DEFAULT_MAX_CALLS,
