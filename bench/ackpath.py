@@ -53,7 +53,7 @@ async def measure(n: int, *, profile: bool, bolt: bool, slack_url: str, secret: 
     """Ack ``n`` commands one at a time; returns the ack times in seconds."""
     from bench.servers import bolt_app
     from timbot.asgi import create_app
-    from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
+    from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 
     emulator = Emulator(latency=0.05)
     os.environ.update({"SLACK_SIGNING_SECRET": secret, "SLACK_BOT_TOKEN": "xoxb-bench",

@@ -12,7 +12,7 @@ def sample_ids(emulator: Any) -> dict[str, list[str]]:
     """Group IDs, live-room IDs and user IDs the benchmark's commands name.
 
     Args:
-        emulator: a ``timbot.tim.emulator.Emulator``.
+        emulator: a ``timbot.emulator.Emulator``.
 
     Returns:
         ``groups``: ordinary group IDs (``@TGS#...``, Public/Private/ChatRoom, <= 200 members), in data order;

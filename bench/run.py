@@ -66,7 +66,7 @@ class Run:
 
     def timbot_env(self) -> dict[str, str]:
         """Environment for a timbot server: the fake Slack, the emulator, the demo credentials."""
-        from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID
+        from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID
 
         return {"SLACK_SIGNING_SECRET": self.secret, "SLACK_BOT_TOKEN": "xoxb-bench",
                 "SLACK_API_URL": f"{self.slack.url}/api/", "TIM_SDKAPPID": str(DEMO_SDKAPPID),

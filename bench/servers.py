@@ -167,7 +167,7 @@ class EmulatorWithReadout:
     """
 
     def __init__(self, *, seed: int, latency: float) -> None:
-        from timbot.tim.emulator import Emulator
+        from timbot.emulator import Emulator
 
         self.emulator = Emulator(seed=seed, latency=latency)
         self._inner: ASGIApp = self.emulator.asgi
@@ -197,8 +197,8 @@ class EmulatorWithReadout:
     async def _calls(self, request: Request) -> Response:
         since = int(request.query_params.get("since", "0"))
         served = int(request.query_params.get("served", "0"))
-        calls = self.emulator.calls[since:]
-        return JSONResponse({"total": len(self.emulator.calls), "calls": [_call_json(c) for c in calls],
+        calls = self.emulator.calls_since(since)
+        return JSONResponse({"total": self.emulator.call_count, "calls": [_call_json(c) for c in calls],
                              "served": len(self.service), "service": self.service[served:]})
 
     async def _data(self, request: Request) -> Response:

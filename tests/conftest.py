@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from tests.slack.fakes import BOT_TOKEN, SIGNING_SECRET, FakeSlack
+from timbot.emulator import DEMO_KEY
 from timbot.tim import usersig
-from timbot.tim.emulator import DEMO_KEY
 
 #: Every secret the tests use; a fixture that invents another one adds it with :func:`register_secret`.
 SECRETS: set[str] = {

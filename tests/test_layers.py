@@ -1,9 +1,12 @@
-"""The layers depend one way (docs/internals.md): the Tencent client knows nothing of Slack, rendering and
-parsing are pure, and every module says what it does in its first line and stays short."""
+"""The layers depend one way (docs/internals.md): the Tencent client knows nothing of Slack, the commands
+never render, rendering sees only page types and is pure like parsing, the emulator uses nothing of timbot
+but the UserSig code, the error tree and the body guard, and every module opens with a one-line docstring."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,33 +14,44 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "timbot"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 
-#: What each layer may import from timbot (besides itself); anything else points the wrong way. A layer is a
-#: top-level module or package of timbot (``answer``, ``commands``...).
+#: What each layer may import from timbot (besides itself); anything else points the wrong way.
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "bodylimit": set(),
     "settings": {"errors", "bodylimit"},
     "tim": {"errors", "settings", "bodylimit"},
+    "emulator": {"errors", "bodylimit"},
     "commands": {"errors", "tim"},
     "render": {"errors", "commands", "tim"},
     "answer": {"errors", "commands", "render", "tim"},
     "slack": {"errors", "settings", "tim", "commands", "render", "answer"},
-    "console": {"errors", "settings", "tim", "commands", "render", "slack", "answer"},
+    "console": {"errors", "settings", "tim", "commands", "render", "slack", "answer", "emulator"},
     "asgi": {"errors", "settings", "tim", "slack", "bodylimit"},
-    "cli": {"errors", "settings", "tim", "console", "slack", "asgi"},
+    "cli": {"errors", "settings", "tim", "console", "slack", "asgi", "emulator"},
 }
-#: Where a layer may use only some modules of another: render sees the commands layer's page types and the
-#: client's response models, nothing that fetches, parses or encodes state.
-ONLY: dict[tuple[str, str], set[str]] = {
+#: Single modules a layer may import from a layer it may not import as a whole.
+ALLOWED_MODULES: dict[str, set[str]] = {
+    # the emulator checks UserSigs as Tencent does, with the one UserSig implementation
+    "emulator": {"timbot.tim.usersig"},
+}
+#: Of a layer it may import, the only modules a layer may use.
+ONLY_MODULES: dict[tuple[str, str], set[str]] = {
+    # render lays out the page types (which arrive with their buttons made); it never fetches, parses or
+    # encodes state, and of the client it sees only the response models
     ("render", "commands"): {"timbot.commands.results"},
     ("render", "tim"): {"timbot.tim.models"},
 }
-#: Third-party packages a layer must not touch: Slack in the Tencent client, I/O in the pure layers.
+#: Third-party packages a layer must not touch: Slack in the Tencent client and the emulator, I/O in the
+#: pure layers.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "tim": ("slack_bolt", "slack_sdk"),
+    "emulator": ("slack_bolt", "slack_sdk"),
     "commands": ("slack_bolt", "slack_sdk", "httpx", "aiohttp", "uvicorn"),
     "render": ("slack_bolt", "httpx", "aiohttp", "uvicorn", "asyncio"),
 }
+#: What importing the emulator may load of timbot besides the emulator itself (``timbot.tim`` is the
+#: package ``timbot.tim.usersig`` lives in; its ``__init__`` imports nothing).
+EMULATOR_LOADS = {"timbot", "timbot.tim", "timbot.tim.usersig", "timbot.errors", "timbot.bodylimit"}
 
 
 def _layer(path: Path) -> str:
@@ -45,33 +59,48 @@ def _layer(path: Path) -> str:
     return part.removesuffix(".py")
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def _is_module(name: str) -> bool:
+    where = PACKAGE.parent.joinpath(*name.split("."))
+    return where.with_suffix(".py").is_file() or (where / "__init__.py").is_file()
+
+
+def _resolve(source: str, package: str) -> set[str]:
+    """The modules ``source`` (code in ``package``) imports: ``from a.b import c`` is ``a.b.c`` when that is
+    a module of ours, else ``a.b``; relative imports are resolved against ``package``."""
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            for alias in node.names:
+                full = f"{module}.{alias.name}"
+                names.add(full if full.startswith("timbot.") and _is_module(full) else module)
     return names
 
 
-def violations(layer: str, imported: set[str]) -> list[str]:
-    """The imports of a module of ``layer`` that break the rules above."""
-    broken = []
-    for name in sorted(imported):
-        top, _, rest = name.partition(".")
-        if top == "timbot" and rest:
-            target = rest.split(".")[0]
-            if target != layer and target not in ALLOWED[layer]:
-                broken.append(f"{layer} must not import {name}")
-            elif (layer, target) in ONLY and not any(
-                name == allowed or name.startswith(allowed + ".") for allowed in ONLY[layer, target]
-            ):
-                broken.append(f"{layer} may use only {sorted(ONLY[layer, target])} of {target}, not {name}")
-        if name.startswith(FORBIDDEN.get(layer, ())):
-            broken.append(f"{layer} must not import {name}")
-    return broken
+def _imports(path: Path) -> set[str]:
+    package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+    return _resolve(path.read_text(encoding="utf-8"), package)
+
+
+def _problem(layer: str, name: str) -> str | None:
+    """Why ``layer`` must not import module ``name``, or None when it may."""
+    if name.startswith(FORBIDDEN.get(layer, ())):
+        return f"{layer} must not import {name}"
+    top, _, rest = name.partition(".")
+    if top != "timbot" or not rest:
+        return None
+    target = rest.split(".")[0]
+    if target == layer or name in ALLOWED_MODULES.get(layer, set()):
+        return None
+    if target not in ALLOWED[layer]:
+        return f"{layer} must not import {name}"
+    only = ONLY_MODULES.get((layer, target))
+    if only is not None and name not in only:
+        return f"{layer} may import only {sorted(only)} of timbot.{target}, not {name}"
+    return None
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
@@ -79,27 +108,91 @@ def test_imports_point_down_the_layers(path: Path) -> None:
     layer = _layer(path)
     if layer in {"__init__", "__main__"}:
         return
-    assert violations(layer, _imports(path)) == []
+    problems = [problem for name in sorted(_imports(path)) if (problem := _problem(layer, name))]
+    assert not problems, f"{path.relative_to(PACKAGE)}: {'; '.join(problems)}"
 
 
-@pytest.mark.parametrize(("layer", "name"), [
-    ("commands", "timbot.render"),
-    ("commands", "timbot.render.page"),
-    ("commands", "timbot.answer"),
-    ("render", "timbot.commands.state"),
-    ("render", "timbot.commands.parse"),
-    ("render", "timbot.commands.pages"),
-    ("render", "timbot.tim.codes"),
-    ("render", "timbot.tim.client"),
-    ("tim", "timbot.commands.results"),
-    ("tim", "timbot.slack.app"),
-])
-def test_the_rules_catch_an_import_pointing_the_wrong_way(layer: str, name: str) -> None:
-    assert violations(layer, {name}) != []
+@pytest.mark.parametrize(
+    ("layer", "name", "allowed"),
+    [
+        ("emulator", "timbot.tim.usersig", True),
+        ("emulator", "timbot.errors", True),
+        ("emulator", "timbot.bodylimit", True),
+        ("emulator", "timbot.emulator.fields", True),
+        ("emulator", "timbot.tim", False),
+        ("emulator", "timbot.tim.codes", False),
+        ("emulator", "timbot.tim.client", False),
+        ("emulator", "timbot.tim.models", False),
+        ("emulator", "timbot.settings", False),
+        ("emulator", "timbot.commands.parse", False),
+        ("emulator", "slack_sdk", False),
+        ("tim", "timbot.emulator", False),
+        ("tim", "timbot.emulator.core", False),
+        ("tim", "timbot.tim.usersig", True),
+        ("commands", "timbot.emulator", False),
+        ("slack", "timbot.emulator", False),
+        ("asgi", "timbot.emulator", False),
+        ("console", "timbot.emulator", True),
+        ("cli", "timbot.emulator.server", True),
+        ("render", "timbot.commands.results", True),
+        ("render", "timbot.commands.pages", False),
+        ("render", "timbot.commands.state", False),
+        ("render", "timbot.commands.parse", False),
+        ("render", "timbot.tim.models", True),
+        ("render", "timbot.tim.codes", False),
+        ("render", "timbot.tim.client", False),
+        ("render", "timbot.answer", False),
+        ("commands", "timbot.render", False),
+        ("commands", "timbot.render.page", False),
+        ("commands", "timbot.answer", False),
+        ("commands", "timbot.tim.models", True),
+        ("answer", "timbot.render", True),
+        ("answer", "timbot.commands.pages", True),
+        ("tim", "timbot.commands.results", False),
+        ("tim", "timbot.slack.app", False),
+    ],
+)
+def test_the_layer_rules(layer: str, name: str, allowed: bool) -> None:
+    assert (_problem(layer, name) is None) is allowed
+
+
+@pytest.mark.parametrize(
+    ("source", "modules"),
+    [
+        ("from timbot.tim import usersig", {"timbot.tim.usersig"}),
+        ("from timbot.tim import codes, usersig", {"timbot.tim.codes", "timbot.tim.usersig"}),
+        ("from timbot.tim.codes import explain", {"timbot.tim.codes"}),
+        ("import timbot.tim.client as client", {"timbot.tim.client"}),
+        ("from timbot.tim import nothing_of_that_name", {"timbot.tim"}),
+        ("from ..tim import codes", {"timbot.tim.codes"}),
+        ("from . import fields", {"timbot.emulator.fields"}),
+        ("from .fields import ApiError", {"timbot.emulator.fields"}),
+    ],
+)
+def test_imports_are_read_as_the_modules_they_load(source: str, modules: set[str]) -> None:
+    assert _resolve(source, "timbot.emulator") == modules  # as if written in timbot/emulator/*.py
+
+
+def test_the_emulator_loads_no_other_timbot_module() -> None:
+    """What the import rules say, checked at run time: importing every emulator module (in a fresh
+    interpreter) loads nothing of timbot but the emulator and ``EMULATOR_LOADS``."""
+    code = (
+        "import importlib, pkgutil, sys, timbot.emulator as e\n"
+        "for m in pkgutil.walk_packages(e.__path__, 'timbot.emulator.'): importlib.import_module(m.name)\n"
+        "print(' '.join(m for m in sys.modules if m == 'timbot' or m.startswith('timbot.')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert "timbot.emulator.server" in loaded
+    outside = {m for m in loaded if not m.startswith("timbot.emulator")} - EMULATOR_LOADS
+    assert not outside, f"importing the emulator loads {sorted(outside)}"
 
 
 def test_the_pure_commands_modules_do_no_io() -> None:
-    for name in ("parse.py", "queries.py", "state.py", "results.py"):
+    for name in ("parse.py", "grammar.py", "queries.py", "state.py", "results.py", "registry.py"):
         imported = _imports(PACKAGE / "commands" / name)
         assert not any(i.split(".")[0] in {"httpx", "asyncio", "aiohttp", "socket"} for i in imported), name
         assert "timbot.tim.client" not in imported, name

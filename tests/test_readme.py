@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from timbot.tim.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID
+from timbot.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID
 from timbot.tim.usersig import sign
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -115,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-body", type=_positive, default=None, metavar="BYTES",
         help="largest request body accepted; larger ones get 413 before they are read (default 1048576)",
     )
+    emulator.add_argument(
+        "--max-calls", type=_positive, default=None, metavar="N",
+        help="call records kept for GET /_emulator/calls, the most recent ones (default 10000)",
+    )
     return parser
 
 
@@ -153,8 +157,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _emulator(args: argparse.Namespace) -> int:
-    from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID
-    from timbot.tim.emulator.server import run_emulator_server
+    from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID
+    from timbot.emulator.server import run_emulator_server
 
     run_emulator_server(
         host=args.host,
@@ -164,6 +168,7 @@ def _emulator(args: argparse.Namespace) -> int:
         key=args.key or DEMO_KEY,
         latency=args.latency / 1000,
         **({"max_body": args.max_body} if args.max_body else {}),
+        **({"max_calls": args.max_calls} if args.max_calls else {}),
     )
     return 0
 

@@ -10,8 +10,9 @@ The tree (audit outcome, exit status of ``timbot run``)::
     ├── AccessDenied          the caller may not use timbot here (guest, other team,          refused, 1
     │                         allow-list, or the check itself failed: we fail closed)
     ├── UserSigError          a UserSig does not decode or verify (``timbot.tim.usersig``)    usersig, 1
-    ├── EmulatorError         the built-in emulator refuses a request with a Tencent code; raised
-    │                         and caught inside ``timbot.emulator``, which answers as Tencent would
+    ├── EmulatorError         the built-in emulator refuses a request with a Tencent code
+    │   └── ApiError          (``timbot.emulator.fields``) raised and caught inside the emulator,
+    │                         which answers it as a FAIL envelope, as Tencent would
     └── TimError              Tencent Cloud Chat did not give us the data                     tim, 1
         ├── TimTransportError no usable HTTP answer: connection refused, timeout, HTTP 5xx    tim:transport, 1
         ├── TimProtocolError  an HTTP 200 whose body is not the JSON Tencent documents        tim:protocol, 1

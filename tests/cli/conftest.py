@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import uvicorn
 
-from timbot.tim.emulator import Emulator
+from timbot.emulator import Emulator
 
 #: Every variable timbot reads: cleared so a developer's own settings never leak into a test.
 VARIABLES = (

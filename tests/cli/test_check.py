@@ -9,7 +9,7 @@ import pytest
 from tests.cli.conftest import GOOD_TOKEN, NARROW_TOKEN, closed_port
 from tests.slack.fakes import ServerThread
 from timbot.cli import main
-from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
+from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 
 SIGNING_SECRET = "0123456789abcdef0123456789abcdef"
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from timbot.commands.parse import USAGE
-from timbot.tim.emulator import Emulator
+from timbot.emulator import Emulator
 
 PROMPT = "timbot> "
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -19,12 +20,12 @@ from timbot.cli import main
 APP, KEY = "1400000777", "staging-emulator-key-0123456789"
 
 
-@pytest.fixture
-def served() -> Iterator[tuple[int, str]]:
+@contextlib.contextmanager
+def _emulator_process(*args: str) -> Iterator[tuple[int, str]]:
+    """``timbot emulator --port N ARGS...`` in its own process: yields the port and the banner's lines."""
     port = closed_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "timbot", "emulator", "--port", str(port), "--seed", "3", "--sdkappid", APP,
-         "--key", KEY, "--latency", "50"],
+        [sys.executable, "-m", "timbot", "emulator", "--port", str(port), *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={k: v for k, v in os.environ.items() if not k.startswith(("TIM_", "SLACK_"))},
     )
@@ -44,6 +45,12 @@ def served() -> Iterator[tuple[int, str]]:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture
+def served() -> Iterator[tuple[int, str]]:
+    with _emulator_process("--seed", "3", "--sdkappid", APP, "--key", KEY, "--latency", "50") as running:
+        yield running
 
 
 def test_emulator_serves_the_app_it_prints(served: tuple[int, str], monkeypatch: pytest.MonkeyPatch,
@@ -78,3 +85,28 @@ def test_emulator_refuses_oversized_bodies_before_reading_them(served: tuple[int
     assert (declared.status, chunked.status) == (413, 413)
     assert declared.sent < 16 * 1024 * 1024 and chunked.sent < 32 * 1024 * 1024
     assert httpx.get(f"http://127.0.0.1:{port}/_emulator").status_code == 200  # still serving
+
+
+def test_max_calls_bounds_the_call_record_the_control_api_lists() -> None:
+    with _emulator_process("--max-calls", "2") as (port, _):
+        base = f"http://127.0.0.1:{port}"
+        for limit in (1, 2, 3):  # unsigned: refused (60012), and recorded all the same
+            httpx.post(f"{base}/v4/group_open_http_svc/get_appid_group_list", json={"Limit": limit})
+        record = httpx.get(f"{base}/_emulator/calls").json()
+        described = httpx.get(f"{base}/_emulator").json()
+    assert [c["code"] for c in record["calls"]] == [60012, 60012]
+    assert record["counts"] == {"group_open_http_svc/get_appid_group_list": 2}
+    assert described["max_calls"] == 2
+
+
+def test_max_calls_reaches_the_server_and_must_be_positive(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen: list[dict[str, object]] = []
+    monkeypatch.setattr("timbot.emulator.server.run_emulator_server", lambda **kwargs: seen.append(kwargs))
+    assert main(["emulator", "--port", "9", "--max-calls", "50"]) == 0
+    assert main(["emulator", "--port", "9"]) == 0
+    assert seen[0]["max_calls"] == 50 and "max_calls" not in seen[1]  # the server's default: 10,000
+    with pytest.raises(SystemExit) as exit_info:
+        main(["emulator", "--port", "9", "--max-calls", "0"])
+    assert exit_info.value.code == 2 and "--max-calls" in capsys.readouterr().err

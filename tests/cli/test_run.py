@@ -13,8 +13,8 @@ from slack_sdk.models.blocks import Block
 
 from tests.render.checker import check
 from timbot.cli import main
+from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator, Showcase
 from timbot.render.message import Message
-from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator, Showcase
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ import pytest
 
 from tests.render.checker import all_text, buttons, check
 from timbot.answer import answer_click, answer_command
+from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 from timbot.render import Message
 from timbot.tim.client import TimClient
-from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ from tests.slack.fakes import (
     signed_headers,
 )
 from timbot.asgi import TimbotASGI, TimFactory, create_app
+from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 from timbot.settings import load_settings
-from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Stack, buttons, mentions, visible_text
-from timbot.tim.emulator import api
+from timbot.emulator import api
 
 
 def _walk(stack: Stack, command: str, text: str) -> list[dict[str, Any]]:

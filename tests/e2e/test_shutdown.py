@@ -7,7 +7,7 @@ import time
 import httpx
 
 from tests.e2e.conftest import running_stack
-from timbot.tim.emulator import Emulator
+from timbot.emulator import Emulator
 
 
 def test_in_flight_answers_finish_on_shutdown() -> None:

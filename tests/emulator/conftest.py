@@ -16,7 +16,7 @@ import httpx
 import pytest
 import uvicorn
 
-from timbot.tim.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, DemoData, Emulator
+from timbot.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, DemoData, Emulator
 from timbot.tim.usersig import sign
 
 APPID_LIST = "group_open_http_svc/get_appid_group_list"

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from tests.emulator.conftest import APPID_LIST, Call
-from timbot.tim.emulator import GROUP_TYPES, Emulator
+from timbot.emulator import GROUP_TYPES, Emulator
 
 
 async def test_empty_body_returns_every_group_in_one_answer(

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.emulator.conftest import APPID_LIST, GROUP_INFO, admin_query, fresh_emulator, served_over_http
-from timbot.tim.emulator import DEMO_KEY, Emulator
+from timbot.emulator import DEFAULT_MAX_CALLS, DEMO_KEY, Emulator
 
 Served = tuple[Emulator, httpx.AsyncClient]
 
@@ -121,6 +121,49 @@ async def test_control_requests_are_not_tencent_calls_and_hide_credentials(serve
     assert set(record.json()["calls"][0]) == {"endpoint", "at", "code", "status"}
     assert query["usersig"] not in record.text and "usersig" not in record.text
     assert len(emulator.calls) == 1
+
+
+async def test_only_the_most_recent_max_calls_are_kept_and_listed() -> None:
+    emulator = fresh_emulator(max_calls=3)
+    async with served_over_http(emulator) as client:
+        for limit in range(1, 6):
+            await client.post(f"/v4/{GROUP_INFO}", params=admin_query(), json={"GroupIdList": [str(limit)]})
+        record = await _calls(client)
+        described = (await client.get("/_emulator")).json()
+    assert [c.body["GroupIdList"] for c in emulator.calls] == [["3"], ["4"], ["5"]]
+    assert (emulator.call_count, len(emulator.calls), emulator.calls.maxlen) == (5, 3, 3)
+    assert [c["at"] for c in record["calls"]] == [c.at for c in emulator.calls]
+    assert record["counts"] == {GROUP_INFO: 3} and described["max_calls"] == 3
+
+
+async def test_calls_since_a_count_survives_dropped_and_cleared_records() -> None:
+    emulator = fresh_emulator(max_calls=3)
+    async with httpx.AsyncClient(transport=emulator.transport(), base_url="http://tim") as client:
+
+        async def send(*ids: str) -> None:
+            for group_id in ids:
+                await client.post(f"/v4/{GROUP_INFO}", params=admin_query(), json={"GroupIdList": [group_id]})
+
+        def ids_since(count: int) -> list[str]:
+            return [c.body["GroupIdList"][0] for c in emulator.calls_since(count)]
+
+        await send("a", "b")
+        mark = emulator.call_count
+        await send("c", "d")
+        assert (mark, ids_since(mark), ids_since(0)) == (2, ["c", "d"], ["b", "c", "d"])
+        await send("e", "f", "g")
+        assert ids_since(mark) == ["e", "f", "g"]  # c and d were dropped for newer ones
+        assert ids_since(emulator.call_count) == []
+        emulator.calls.clear()  # what DELETE /_emulator/calls does
+        mark = emulator.call_count
+        await send("h")
+        assert (mark, ids_since(mark), ids_since(0)) == (7, ["h"], ["h"])
+
+
+def test_max_calls_defaults_to_ten_thousand_and_must_be_positive() -> None:
+    assert fresh_emulator().calls.maxlen == DEFAULT_MAX_CALLS == 10_000
+    with pytest.raises(ValueError, match="max_calls"):
+        fresh_emulator(max_calls=0)
 
 
 async def test_the_description_names_the_app_and_routes_but_not_the_key(served: Served) -> None:

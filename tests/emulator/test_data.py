@@ -6,8 +6,8 @@ import re
 import time
 from collections import Counter
 
-from timbot.tim.emulator import GROUP_TYPES, Emulator
-from timbot.tim.emulator.data import DemoData
+from timbot.emulator import GROUP_TYPES, Emulator
+from timbot.emulator.data import DemoData
 
 USER_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 

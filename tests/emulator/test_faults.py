@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.emulator.conftest import APPID_LIST, FRIEND_LISTS, GROUP_INFO, Call, admin_query, fresh_emulator
-from timbot.tim.emulator import Emulator
+from timbot.emulator import Emulator
 
 
 async def test_error_once_then_ok(call: Call, emulator: Emulator) -> None:
@@ -43,7 +43,7 @@ async def test_http_status(client: httpx.AsyncClient, emulator: Emulator) -> Non
     assert response.status_code == 503
     response = await client.post(f"/v4/{GROUP_INFO}", params=admin_query(), json={"GroupIdList": ["x"]})
     assert response.status_code == 200
-    assert [(c.status, c.code) for c in emulator.calls] == [(502, None), (503, None), (200, 0)]
+    assert [(c.http_status, c.code) for c in emulator.calls] == [(502, None), (503, None), (200, 0)]
 
 
 async def test_bad_json_and_missing_fields(client: httpx.AsyncClient, emulator: Emulator) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.emulator.conftest import FRIEND_LISTS, Call
-from timbot.tim.emulator import Emulator
+from timbot.emulator import Emulator
 
 
 async def test_basic_request_lists_names_and_counts(shared_call: Call, shared_emulator: Emulator) -> None:

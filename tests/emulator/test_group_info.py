@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from tests.emulator.conftest import GROUP_INFO, Call
-from timbot.tim.emulator import Emulator
-from timbot.tim.emulator.model import Group
+from timbot.emulator import Emulator
+from timbot.emulator.model import Group
 
 BASE_FIELDS = [
     "Type", "Name", "Appid", "Introduction", "Notification", "FaceUrl", "Owner_Account", "CreateTime",

@@ -23,7 +23,7 @@ from tests.emulator.conftest import (
     free_socket,
     served_over_http,
 )
-from timbot.tim.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
+from timbot.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
 
 OTHER_APP = 1400123456
 OTHER_KEY = "f" * 64
@@ -138,7 +138,7 @@ def test_run_emulator_server_prints_what_it_accepts_and_serves() -> None:
     sock = free_socket()
     port = sock.getsockname()[1]
     sock.close()
-    code = f"from timbot.tim.emulator.server import run_emulator_server as run; run(port={port}, seed=5)"
+    code = f"from timbot.emulator.server import run_emulator_server as run; run(port={port}, seed=5)"
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None

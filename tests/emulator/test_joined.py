@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.emulator.conftest import JOINED, Call
-from timbot.tim.emulator import Emulator
+from timbot.emulator import Emulator
 
 
 def _truth(emulator: Emulator, user: str, **flags: Any) -> list[str]:

@@ -14,8 +14,8 @@ from tests.emulator.conftest import (
     fresh_emulator,
     make_call,
 )
-from timbot.tim.emulator import Emulator
-from timbot.tim.emulator.limits import RateLimits
+from timbot.emulator import Emulator
+from timbot.emulator.limits import RateLimits
 
 
 class FakeClock:

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.emulator.conftest import MEMBERS, Call, fresh_emulator, make_call
-from timbot.tim.emulator import Emulator
+from timbot.emulator import Emulator
 
 
 async def _walk(call: Call, group_id: str, **extra: Any) -> tuple[list[dict[str, Any]], int]:

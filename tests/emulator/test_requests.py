@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.emulator.conftest import APPID_LIST, FRIEND_LISTS, GROUP_INFO, JOINED, MEMBERS, Call, admin_query
-from timbot.tim.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
+from timbot.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
 from timbot.tim.usersig import sign
 
 ALL = [APPID_LIST, JOINED, GROUP_INFO, MEMBERS, FRIEND_LISTS]
@@ -134,7 +134,7 @@ async def test_every_request_is_recorded(call: Call, emulator: Emulator) -> None
     await call(APPID_LIST, {"Limit": 5})
     await call(GROUP_INFO, {}, usersig="")
     first, second = emulator.calls
-    assert (first.endpoint, first.body, first.code, first.status) == (APPID_LIST, {"Limit": 5}, 0, 200)
+    assert (first.endpoint, first.body, first.code, first.http_status) == (APPID_LIST, {"Limit": 5}, 0, 200)
     assert (second.endpoint, second.code) == (GROUP_INFO, 70002)
     assert first.at <= second.at
 

@@ -25,9 +25,9 @@ from tests.slack.fakes import (
     BOT_TOKEN,
     SIGNING_SECRET,
 )
+from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 from timbot.settings import Settings
 from timbot.tim.client import TimClient
-from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 
 # CI: a fixed, derandomized budget. TIMBOT_FUZZ=long: a long randomized run (see docs/reliability.md).
 settings.register_profile(

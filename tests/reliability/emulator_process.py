@@ -12,7 +12,7 @@ import sys
 
 import uvicorn
 
-from timbot.tim.emulator import Emulator
+from timbot.emulator import Emulator
 
 
 def main(port: int, latency: float, out: str) -> None:

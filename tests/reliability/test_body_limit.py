@@ -20,7 +20,7 @@ from tests.e2e.conftest import backends, buttons
 from tests.reliability.conftest import AppProcess
 from tests.slack.fakes import FakeSlack, click_payload, command_body, signed_headers
 from timbot.bodylimit import DEFAULT_MAX_BODY, DEFAULT_TIMEOUT
-from timbot.tim.emulator import Emulator
+from timbot.emulator import Emulator
 
 BIG = 200 * 1024 * 1024
 

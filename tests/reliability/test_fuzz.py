@@ -24,10 +24,10 @@ from tests.reliability.conftest import FUZZ_PROFILE
 from tests.render.checker import buttons, check
 from timbot.answer import answer_click, answer_command
 from timbot.commands.parse import parse
+from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 from timbot.errors import ExpiredError, TimApiError, UsageError
 from timbot.render import Message, error_message
 from timbot.tim.client import TimClient
-from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 
 T = TypeVar("T")
 COMMANDS = ("/im-groups", "/im-group", "/im-joined", "/im-room", "/im-friends")

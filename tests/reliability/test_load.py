@@ -22,7 +22,7 @@ import httpx
 
 from tests.reliability.conftest import AppProcess, closed_port
 from tests.slack.fakes import FakeSlack, ServerThread, command_body, signed_headers
-from timbot.tim.emulator import Emulator
+from timbot.emulator import Emulator
 
 TOTAL = 300
 LATENCY = 0.05

@@ -14,7 +14,7 @@ import httpx
 from tests.e2e.conftest import backends, buttons
 from tests.reliability.conftest import AppProcess
 from tests.slack.fakes import FakeSlack, click_body, command_body, signed_headers
-from timbot.tim.emulator import Emulator
+from timbot.emulator import Emulator
 
 
 def _command(app: AppProcess, slack: FakeSlack, slack_url: str, command: str, text: str) -> dict[str, object]:

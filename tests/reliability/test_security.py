@@ -21,8 +21,8 @@ from tests.e2e.conftest import Stack
 from tests.reliability.conftest import running_stack, text_of
 from tests.render.checker import RAW_MARKUP
 from tests.slack.fakes import OTHER_TEAM, SIGNING_SECRET, click_body, command_body, signed_headers
+from timbot.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
 from timbot.tim import usersig
-from timbot.tim.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
 
 GROUP = "club:chess-677"
 #: Bidirectional controls (embeddings, overrides, isolates): they reorder the text after them on screen.
@@ -230,7 +230,7 @@ def test_the_session_scan_fails_a_session_that_leaks(tmp_path: Path) -> None:
     sig = usersig.sign(sdkappid=DEMO_SDKAPPID, key=DEMO_KEY, identifier=DEMO_ADMIN, expire=60)
     (tmp_path / "test_leaky.py").write_text(
         "import logging\n"
-        "from timbot.tim.emulator import DEMO_KEY\n"
+        "from timbot.emulator import DEMO_KEY\n"
         "def test_leaks_the_key():\n"
         "    logging.getLogger('timbot.leaky').warning('key is %s', DEMO_KEY)\n"
         "def test_leaks_a_usersig():\n"

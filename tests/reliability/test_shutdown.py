@@ -14,7 +14,7 @@ from tests.e2e.conftest import backends
 from tests.reliability.conftest import AppProcess
 from tests.slack.fakes import command_body, signed_headers
 from timbot.asgi import create_app
-from timbot.tim.emulator import Emulator
+from timbot.emulator import Emulator
 
 SLOW = 2.0  # seconds Tencent takes for each answer in flight
 GRACE: float = inspect.signature(create_app).parameters["grace"].default  # `uvicorn timbot.asgi:app`

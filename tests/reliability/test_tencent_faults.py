@@ -12,8 +12,8 @@ import pytest
 
 from tests.e2e.conftest import Stack
 from tests.reliability.conftest import FAST, closed_port, running_stack, text_of
+from timbot.emulator import Emulator
 from timbot.tim.codes import CODES
-from timbot.tim.emulator import Emulator
 from timbot.tim.retry import TENCENT_POLICY
 
 GROUP = "club:chess-677"  # a small group: cheap to fetch and render
@@ -34,12 +34,12 @@ def ask(
     rig: Stack, command: str = "/im-group", text: str = GROUP, endpoint: str = "get_group_info"
 ) -> tuple[dict[str, Any], float, int]:
     """Send a command; return its one answer, the seconds until it arrived, and the calls to ``endpoint``."""
-    before = len(rig.emulator.calls)
+    before = rig.emulator.call_count
     started = time.monotonic()
     message = rig.answer(rig.command(command, text), timeout=BOUND + 5)  # asserts the ack took < 3 s
     took = time.monotonic() - started
     assert took < BOUND, f"answered after {took:.1f} s"
-    return message, took, sum(c.endpoint.endswith(endpoint) for c in rig.emulator.calls[before:])
+    return message, took, sum(c.endpoint.endswith(endpoint) for c in rig.emulator.calls_since(before))
 
 
 def is_data(message: dict[str, Any], item: str = GROUP) -> bool:

@@ -15,10 +15,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.basic_components import ConfirmObject
 
 from timbot.answer import answer_command
+from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 from timbot.render import error_message
 from timbot.render.serialize import block_dict
 from timbot.tim.client import TimClient
-from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 
 
 async def test_every_rendered_message_serialises_exactly_as_slack_sdk_does() -> None:

@@ -19,8 +19,8 @@ import pytest
 from tests.conftest import scan_later
 from tests.slack.fakes import BOT_TOKEN, SIGNING_SECRET, FakeSlack, command_body, signed_headers
 from timbot.asgi import create_app
+from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 from timbot.settings import load_settings
-from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 
 ENV = {
     "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -137,7 +137,7 @@ _FRESH = """
 import asyncio, gc, json, logging
 import timbot.asgi as asgi
 from timbot.settings import load_settings
-from timbot.tim.emulator import Emulator
+from timbot.emulator import Emulator
 
 def state():
     return {"threshold": list(gc.get_threshold()), "frozen": gc.get_freeze_count(),

@@ -21,10 +21,10 @@ from starlette.routing import Route
 from tests.conftest import register_secret
 from tests.e2e.conftest import buttons, visible_text
 from tests.slack.fakes import BOT_TOKEN, TEAM, FakeSlack, ServerThread, click_payload, command_fields
+from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 from timbot.errors import ConfigError
 from timbot.settings import Settings, load_settings
 from timbot.slack.socket import _socket_mode
-from timbot.tim.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 
 APP_TOKEN = register_secret("xapp-1-A0TIMBOT-test-app-token")
 #: Slack's WebSocket URL carries a one-time ticket: a credential like the tokens.

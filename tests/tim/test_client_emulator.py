@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from timbot.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
+from timbot.emulator.limits import RateLimits
 from timbot.errors import TimApiError
 from timbot.tim.client import TimClient
-from timbot.tim.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
-from timbot.tim.emulator.limits import RateLimits
 
 LIST = "group_open_http_svc/get_appid_group_list"
 

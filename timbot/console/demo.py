@@ -12,8 +12,8 @@ from timbot.console.session import demo_client, find_button, print_message, repl
 
 if TYPE_CHECKING:
     from timbot.answer import Reply
+    from timbot.emulator import Emulator
     from timbot.tim.client import TimClient
-    from timbot.tim.emulator import Emulator
 
 __all__ = ["PROMPT", "DemoConsole", "banner", "demo_main", "help_text", "run_demo"]
 

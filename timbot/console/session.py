@@ -13,9 +13,9 @@ from timbot.errors import TimbotError
 
 if TYPE_CHECKING:
     from timbot.answer import Reply
+    from timbot.emulator import Emulator
     from timbot.render import Message
     from timbot.tim.client import TimClient
-    from timbot.tim.emulator import Emulator
 
 __all__ = [
     "DEMO_BASE_URL",
@@ -38,8 +38,8 @@ def demo_client(*, seed: int = 0) -> tuple[TimClient, Emulator]:
     Args:
         seed: the emulator's data seed.
     """
+    from timbot.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
     from timbot.tim.client import TimClient
-    from timbot.tim.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
 
     emulator = Emulator(seed=seed)
     client = TimClient(

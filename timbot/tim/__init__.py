@@ -1,1 +1,1 @@
-"""The Tencent Cloud Chat client and its emulator; this package knows nothing of Slack."""
+"""The Tencent Cloud Chat client; this package knows nothing of Slack (nor of the emulator)."""

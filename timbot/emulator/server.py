@@ -5,8 +5,8 @@ from __future__ import annotations
 import uvicorn
 
 from timbot.bodylimit import DEFAULT_MAX_BODY, BodyLimit
-from timbot.tim.emulator.control import CONTROL_PREFIX
-from timbot.tim.emulator.core import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
+from timbot.emulator.control import CONTROL_PREFIX
+from timbot.emulator.core import DEFAULT_MAX_CALLS, DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
 
 __all__ = ["banner", "run_emulator_server"]
 
@@ -48,6 +48,7 @@ def run_emulator_server(
     key: str = DEMO_KEY,
     latency: float = 0.0,
     max_body: int = DEFAULT_MAX_BODY,
+    max_calls: int = DEFAULT_MAX_CALLS,
 ) -> None:
     """Print the base URL and credentials, then serve the emulator until interrupted.
 
@@ -60,8 +61,11 @@ def run_emulator_server(
         latency: seconds each call waits before it is answered.
         max_body: the largest request body read; a larger one gets 413 first
             (:class:`~timbot.bodylimit.BodyLimit`).
+        max_calls: how many call records ``GET /_emulator/calls`` can list, the most recent ones.
     """
-    emulator = Emulator(sdkappid=sdkappid, key=key, admin=DEMO_ADMIN, seed=seed, latency=latency)
+    emulator = Emulator(
+        sdkappid=sdkappid, key=key, admin=DEMO_ADMIN, seed=seed, latency=latency, max_calls=max_calls
+    )
     print(banner(host=host, port=port, emulator=emulator, key=key), flush=True)
     # No access log: request URLs carry the caller's UserSig, which must never reach a log line.
     app = BodyLimit(emulator.asgi, max_body=max_body)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 if TYPE_CHECKING:  # core imports this module, so only for types
-    from timbot.tim.emulator.core import Emulator
+    from timbot.emulator.core import Emulator
 
 __all__ = ["CONTROL_PREFIX", "ROUTES", "Answer", "FaultRequest", "handle_control", "is_control"]
 
@@ -19,7 +19,9 @@ ROUTES = {
         'script a fault: {"kind": "delay"|"error"|"http_status"|"bad_json"|"missing_fields", ...}'
     ),
     f"DELETE {CONTROL_PREFIX}/faults": "remove every scripted fault",
-    f"GET {CONTROL_PREFIX}/calls": "the Tencent calls received (endpoint, at, code, status) and counts",
+    f"GET {CONTROL_PREFIX}/calls": (
+        "the most recent Tencent calls received, at most max_calls (endpoint, at, code, status), and counts"
+    ),
     f"DELETE {CONTROL_PREFIX}/calls": "empty the call record",
     f"GET {CONTROL_PREFIX}": "this description",
 }
@@ -48,7 +50,8 @@ class _Error(_Base):
 
 class _HttpStatus(_Base):
     kind: Literal["http_status"]
-    status: Annotated[int, Field(ge=400, le=599)] = 502
+    # the JSON key stays "status", as documented: {"kind": "http_status", "status": 502}
+    http_status: Annotated[int, Field(ge=400, le=599, alias="status")] = 502
 
 
 class _BadJson(_Base):
@@ -79,12 +82,12 @@ Answer = tuple[int, bytes]
 """A control answer: the HTTP status and a JSON body."""
 
 
-def _json(status: int, answer: dict[str, Any]) -> Answer:
-    return status, json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def _json(http_status: int, answer: dict[str, Any]) -> Answer:
+    return http_status, json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _fail(status: int, error: str) -> Answer:
-    return _json(status, {"ok": False, "error": error})
+def _fail(http_status: int, error: str) -> Answer:
+    return _json(http_status, {"ok": False, "error": error})
 
 
 def _explain(error: ValidationError) -> str:
@@ -108,7 +111,7 @@ def _add_fault(emulator: Emulator, body: bytes) -> Answer:
     elif isinstance(fault, _Error):
         faults.error(fault.code, times=times, endpoint=endpoint, info=fault.info)
     elif isinstance(fault, _HttpStatus):
-        faults.http_status(fault.status, times=times, endpoint=endpoint)
+        faults.http_status(fault.http_status, times=times, endpoint=endpoint)
     elif isinstance(fault, _BadJson):
         faults.bad_json(times=times, endpoint=endpoint)
     else:
@@ -118,7 +121,9 @@ def _add_fault(emulator: Emulator, body: bytes) -> Answer:
 
 def _calls(emulator: Emulator) -> Answer:
     # Only what a tester needs: never the query (it names the caller) nor the usersig.
-    calls = [{"endpoint": c.endpoint, "at": c.at, "code": c.code, "status": c.status} for c in emulator.calls]
+    calls = [
+        {"endpoint": c.endpoint, "at": c.at, "code": c.code, "status": c.http_status} for c in emulator.calls
+    ]
     counts = Counter(c.endpoint for c in emulator.calls)
     return _json(200, {"calls": calls, "counts": dict(counts)})
 
@@ -131,6 +136,7 @@ def _describe(emulator: Emulator) -> Answer:
             "sdkappid": emulator.sdkappid,
             "admin": emulator.admin,
             "seed": emulator.data.seed,
+            "max_calls": emulator.calls.maxlen,
             "routes": ROUTES,
         },
     )

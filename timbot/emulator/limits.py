@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 
 __all__ = ["DEFAULT_LIMITS", "RateLimits"]
 
-# Calls per second (tim-api.md §1): get_appid_group_list 1/s, the other four 200/s.
+# Calls per second, from the "Maximum call frequency" of each API's page (listed in api.py):
+# get_appid_group_list 1/s, the other four 200/s.
 DEFAULT_LIMITS: Mapping[str, int] = {
     "group_open_http_svc/get_appid_group_list": 1,
     "group_open_http_svc/get_joined_group_list": 200,

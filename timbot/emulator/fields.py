@@ -5,21 +5,20 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from timbot.errors import EmulatorError
+
 __all__ = ["ApiError", "Fields"]
 
 
-class ApiError(Exception):
+class ApiError(EmulatorError):
     """An API-level failure the emulator answers as ``{"ActionStatus": "FAIL", "ErrorCode": code, ...}``.
+
+    It is caught at the emulator's edge (``Emulator.handle``), never raised to a caller.
 
     Args:
         code: Tencent's ``ErrorCode``.
         info: the ``ErrorInfo`` text.
     """
-
-    def __init__(self, code: int, info: str) -> None:
-        self.code = code
-        self.info = info
-        super().__init__(f"{code}: {info}")
 
 
 class Fields:

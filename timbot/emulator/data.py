@@ -6,9 +6,9 @@ from functools import cached_property
 
 from cachetools import LRUCache
 
-from timbot.tim.emulator import names
-from timbot.tim.emulator.groups import BIG_SIZES, LIVE_ONLINE, NOW, USER_COUNT, make_groups, seeded
-from timbot.tim.emulator.model import GROUP_TYPES, FriendList, Group, Member, OnlineMember, Showcase
+from timbot.emulator import names
+from timbot.emulator.groups import BIG_SIZES, LIVE_ONLINE, NOW, USER_COUNT, make_groups, seeded
+from timbot.emulator.model import GROUP_TYPES, FriendList, Group, Member, OnlineMember, Showcase
 
 __all__ = ["NOW", "SHOWCASE_USER", "USER_COUNT", "DemoData"]
 

@@ -1,7 +1,18 @@
-"""The five Tencent endpoints over :class:`DemoData`, as the seed pages describe them.
+"""The five Tencent endpoints over :class:`DemoData`, as Tencent's REST API pages describe them.
 
 Each handler takes the parsed JSON body and returns the answer's fields (without the envelope), or
-raises :class:`ApiError` with the code Tencent documents for that API.
+raises :class:`ApiError` with the code Tencent documents for that API. The pages (Tencent Cloud Chat,
+Server APIs, RESTful APIs):
+
+- ``group_open_http_svc/get_appid_group_list``: "Getting All Groups in an App",
+  https://www.tencentcloud.com/document/product/1047/34960
+- ``group_open_http_svc/get_joined_group_list``: "Getting the Groups a User Has Joined",
+  https://www.tencentcloud.com/document/product/1047/34925
+- ``group_open_http_svc/get_group_info``: "Getting Group Profiles",
+  https://www.tencentcloud.com/document/product/1047/34961
+- ``group_open_avchatroom_http_svc/get_members``: "Getting the List of Online Members in Audio-Video
+  Group", https://www.tencentcloud.com/document/product/1047/50293
+- ``sns/group_get``: "Pulling Lists" (friend lists), https://www.tencentcloud.com/document/product/1047/40123
 """
 
 from __future__ import annotations
@@ -10,9 +21,9 @@ import bisect
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from timbot.tim.emulator.data import DemoData
-from timbot.tim.emulator.fields import ApiError, Fields
-from timbot.tim.emulator.model import GROUP_TYPES, Group, Member
+from timbot.emulator.data import DemoData
+from timbot.emulator.fields import ApiError, Fields
+from timbot.emulator.model import GROUP_TYPES, Group, Member
 
 __all__ = ["ENDPOINTS", "GROUP_INFO_MAX", "MEMBERS_CAP", "Handler", "base_info", "valid_group_id"]
 

@@ -1,12 +1,17 @@
-"""The checks Tencent makes on every REST request's query string: app, admin, UserSig, random, format."""
+"""The checks Tencent makes on every REST request's query string: app, admin, UserSig, random, format.
+
+Sources (Tencent Cloud Chat documentation): "RESTful API Overview" for the query parameters,
+https://www.tencentcloud.com/document/product/1047/34620; "Generating UserSig" for the signature, https://www.tencentcloud.com/document/product/1047/34385;
+"Error Codes" for the codes answered, https://www.tencentcloud.com/document/product/1047/34348.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Mapping
 
+from timbot.emulator.fields import ApiError
 from timbot.tim import usersig
-from timbot.tim.emulator.fields import ApiError
 
 __all__ = ["check_query"]
 

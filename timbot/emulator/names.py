@@ -100,7 +100,9 @@ GROUP_WORDS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Names chosen to break a renderer that forgets to escape or to trim (design.md: never ping anyone).
+# Names chosen to break a renderer that forgets to escape or to trim: unescaped, the first ones would
+# ping a channel, a user or a user group (Slack, "Formatting message text", the escaping of &, < and >:
+# https://docs.slack.dev/messaging/formatting-message-text/), and timbot must never ping anyone.
 HOSTILE_NAMES: tuple[str, ...] = (
     "<!channel>",
     "<!here> urgent",

@@ -6,8 +6,8 @@ import hashlib
 import random
 import string
 
-from timbot.tim.emulator import names
-from timbot.tim.emulator.model import Group
+from timbot.emulator import names
+from timbot.emulator.model import Group
 
 __all__ = ["BIG_SIZES", "LIVE_ONLINE", "NOW", "USER_COUNT", "make_groups", "seeded"]
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,15 +14,16 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from timbot.tim.emulator.api import ENDPOINTS
-from timbot.tim.emulator.checks import check_query
-from timbot.tim.emulator.control import handle_control, is_control
-from timbot.tim.emulator.data import DemoData
-from timbot.tim.emulator.faults import Faults
-from timbot.tim.emulator.fields import ApiError
-from timbot.tim.emulator.limits import RateLimits
+from timbot.emulator.api import ENDPOINTS
+from timbot.emulator.checks import check_query
+from timbot.emulator.control import handle_control, is_control
+from timbot.emulator.data import DemoData
+from timbot.emulator.faults import Faults
+from timbot.emulator.fields import ApiError
+from timbot.emulator.limits import RateLimits
 
 __all__ = [
+    "DEFAULT_MAX_CALLS",
     "DEMO_ADMIN",
     "DEMO_KEY",
     "DEMO_SDKAPPID",
@@ -36,6 +39,8 @@ DEMO_SDKAPPID = 1400000000
 DEMO_KEY = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e"
 DEMO_ADMIN = "administrator"
 MAX_RESPONSE_BYTES = 1_000_000
+#: Call records an emulator keeps unless told otherwise: the most recent ones.
+DEFAULT_MAX_CALLS = 10_000
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -47,7 +52,9 @@ class CallRecord:
     """One request the emulator received.
 
     ``code`` is the ``ErrorCode`` answered, or ``None`` when the answer was no envelope (a scripted
-    HTTP error or non-JSON body); ``body`` is the parsed JSON body, or ``None`` if it did not parse.
+    HTTP error or non-JSON body); ``http_status`` is the HTTP status answered (``"status"`` in the
+    control API's ``GET /_emulator/calls``); ``body`` is the parsed JSON body, or ``None`` if it did
+    not parse.
     ``query`` holds the query parameters except ``usersig``, which is kept apart and out of ``repr``
     so that printing a record never prints a credential.
     """
@@ -56,7 +63,7 @@ class CallRecord:
     at: float
     body: Any
     code: int | None
-    status: int
+    http_status: int
     query: Mapping[str, str]
     usersig: str = field(default="", repr=False)
 
@@ -65,7 +72,7 @@ class CallRecord:
 class Reply:
     """An HTTP answer."""
 
-    status: int
+    http_status: int
     body: bytes
     content_type: str = "application/json; charset=utf-8"
 
@@ -99,6 +106,11 @@ class Emulator:
         page_size: ``get_members`` page size (Tencent's pages say 500 or 250).
         enforce_rate_limits: answer 60007 over 1/s (``get_appid_group_list``) and 200/s (the others).
         data: already generated demo data to serve (tests share one); ``seed`` is ignored then.
+        max_calls: how many call records ``calls`` keeps, the most recent ones, so that a long-running
+            ``timbot emulator`` does not grow without bound (``call_count`` counts every call).
+
+    Raises:
+        ValueError: ``max_calls`` is less than 1.
     """
 
     def __init__(
@@ -112,7 +124,10 @@ class Emulator:
         page_size: int = 500,
         enforce_rate_limits: bool = True,
         data: DemoData | None = None,
+        max_calls: int = DEFAULT_MAX_CALLS,
     ) -> None:
+        if max_calls < 1:
+            raise ValueError("max_calls must be at least 1")
         self.sdkappid = sdkappid
         self._key = key
         self.admin = admin
@@ -122,11 +137,24 @@ class Emulator:
         self.data = DemoData(seed=seed, sdkappid=sdkappid) if data is None else data
         self.faults = Faults()
         self.limits = RateLimits()
-        self.calls: list[CallRecord] = []
+        #: The most recent ``max_calls`` requests, oldest first (``GET /_emulator/calls`` lists them).
+        self.calls: deque[CallRecord] = deque(maxlen=max_calls)
+        #: Every request recorded since the emulator started, including those ``calls`` no longer holds
+        #: (dropped as newer ones came, or by ``DELETE /_emulator/calls``).
+        self.call_count = 0
         self.asgi = EmulatorASGI(self)
 
     def __repr__(self) -> str:
         return f"Emulator(sdkappid={self.sdkappid}, admin={self.admin!r}, seed={self.data.seed})"
+
+    def calls_since(self, count: int) -> list[CallRecord]:
+        """The records of the calls made after the first ``count``, as far as ``calls`` still holds them.
+
+        Args:
+            count: a ``call_count`` read earlier (0: every record kept).
+        """
+        first_kept = self.call_count - len(self.calls)  # calls only ever lose their oldest records
+        return list(itertools.islice(self.calls, max(0, count - first_kept), None))
 
     async def handle(self, *, method: str, path: str, query: Mapping[str, str], body: bytes) -> Reply:
         """Answer one HTTP request.
@@ -150,10 +178,10 @@ class Emulator:
         if plan.delay:
             await asyncio.sleep(plan.delay)
         fault = plan.outcome
-        if fault is not None and fault.kind in ("status", "bad_json"):  # no envelope at all
-            if fault.kind == "status":
-                page = f"<html><body>{fault.status} Bad Gateway</body></html>".encode()
-                reply = Reply(fault.status, page, "text/html")
+        if fault is not None and fault.kind in ("http_status", "bad_json"):  # no envelope at all
+            if fault.kind == "http_status":
+                page = f"<html><body>{fault.http_status} Bad Gateway</body></html>".encode()
+                reply = Reply(fault.http_status, page, "text/html")
             else:
                 reply = Reply(200, b"<html><body>upstream error</body></html>", "text/html")
             return self._record(endpoint, at, parsed, query, None, reply)
@@ -177,13 +205,14 @@ class Emulator:
         self, endpoint: str, at: float, body: Any, query: Mapping[str, str], code: int | None, reply: Reply
     ) -> Reply:
         public = {k: v for k, v in query.items() if k != "usersig"}
+        self.call_count += 1
         self.calls.append(
             CallRecord(
                 endpoint=endpoint,
                 at=at,
                 body=body,
                 code=code,
-                status=reply.status,
+                http_status=reply.http_status,
                 query=public,
                 usersig=query.get("usersig", ""),
             )
@@ -222,7 +251,7 @@ class Emulator:
             query = dict(reversed(request.url.params.multi_items()))
             reply = await self.handle(method=request.method, path=request.url.path, query=query, body=body)
             return httpx.Response(
-                reply.status, content=reply.body, headers={"content-type": reply.content_type}
+                reply.http_status, content=reply.body, headers={"content-type": reply.content_type}
             )
 
         return httpx.MockTransport(handler)
@@ -267,7 +296,7 @@ class EmulatorASGI:
         await send(
             {
                 "type": "http.response.start",
-                "status": reply.status,
+                "status": reply.http_status,
                 "headers": [
                     (b"content-type", reply.content_type.encode()),
                     (b"content-length", str(len(reply.body)).encode()),

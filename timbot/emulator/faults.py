@@ -11,13 +11,13 @@ __all__ = ["Fault", "Faults", "Plan"]
 class Fault:
     """One scripted fault; ``remaining`` is the number of calls left (``None``: every call)."""
 
-    kind: str  # "delay", "error", "status", "bad_json" or "missing_fields"
+    kind: str  # "delay", "error", "http_status", "bad_json" or "missing_fields"
     endpoint: str | None
     remaining: int | None
     seconds: float = 0.0
     code: int = 0
     info: str = ""
-    status: int = 0
+    http_status: int = 0
     fields: tuple[str, ...] = ()
 
     def matches(self, endpoint: str) -> bool:
@@ -75,11 +75,11 @@ class Faults:
         """Answer the next calls with an HTTP error status and an HTML body, as a gateway would.
 
         Args:
-            status: the HTTP status, e.g. 502 or 503.
+            status: the HTTP status, e.g. 502 or 503 (``"status"`` in the control API too).
             times: how many calls (``None``: all).
             endpoint: only calls of this API.
         """
-        self._add(Fault("status", endpoint, times, status=status))
+        self._add(Fault("http_status", endpoint, times, http_status=status))
 
     def bad_json(self, *, times: int | None = 1, endpoint: str | None = None) -> None:
         """Answer the next calls with HTTP 200 and a body that is not JSON.
