@@ -130,8 +130,9 @@ class TimbotASGI:
         try:
             await self.startup()
         except ConfigError as exc:
-            lines = "\n".join(f"  {line}" for line in exc.lines())
-            await send({"type": "lifespan.startup.failed", "message": f"timbot cannot start:\n{lines}"})
+            lines = exc.lines()  # every variable at fault, one line each
+            said = f" {lines[0]}" if len(lines) == 1 else "".join(f"\n  {line}" for line in lines)
+            await send({"type": "lifespan.startup.failed", "message": f"timbot cannot start:{said}"})
             return
         except Exception:  # reported to the server, which exits: never serve half-started
             await send({"type": "lifespan.startup.failed", "message": traceback.format_exc()})

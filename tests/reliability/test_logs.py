@@ -70,7 +70,7 @@ def test_json_logs_are_one_object_a_line_with_the_audit_fields() -> None:
             app.stop()
     records = [json.loads(line) for line in log.splitlines() if line.strip()]  # every line is JSON
     (audit,) = [r for r in records if r["logger"] == "timbot.audit"]
-    assert audit["kind"] == "command" and audit["outcome"] == "ok" and audit["user"] == "U0ALICE"
+    assert audit["kind"] == "command" and audit["outcome"] == "tim:10010" and audit["user"] == "U0ALICE"
     assert audit["what"] == "/im-group '@TGS#nope'" and audit["delivered"] == "yes"
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", audit["time"]) and audit["level"] == "INFO"
     assert any(r["logger"].startswith("uvicorn") for r in records)  # uvicorn's own lines too

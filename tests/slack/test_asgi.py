@@ -68,6 +68,16 @@ async def test_missing_setting_stops_startup_naming_it(monkeypatch: pytest.Monke
     assert "\n" not in failed["message"]
 
 
+async def test_with_nothing_set_start_up_names_every_missing_variable_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ENV:
+        monkeypatch.delenv(name, raising=False)
+    (failed,) = await _lifespan(create_app())
+    assert failed["message"].splitlines() == [
+        "timbot cannot start:", *(f"  {name}: is required but not set" for name in ENV)]
+
+
 async def test_starts_and_stops_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in ENV.items():
         monkeypatch.setenv(name, value)
