@@ -111,6 +111,11 @@ class FakeTim:
         return AVMemberPage.model_validate({"ActionStatus": "OK", "ErrorCode": 0, "MemberList": page,
                                            "NextTimestamp": (start + self.room_page) * 3 if more else 0})
 
+    async def get_online_member_num(self, *, group_id: str) -> int:
+        self.calls.append(("get_online_member_num", {"group_id": group_id}))
+        self._maybe_fail()
+        return len(self.room)
+
     async def get_friend_lists(self, *, from_account: str, need_friend: bool = False,
                                group_names: Sequence[str] | None = None) -> FriendLists:
         self.calls.append(("get_friend_lists", {"from_account": from_account, "need_friend": need_friend,

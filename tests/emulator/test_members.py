@@ -83,3 +83,17 @@ async def test_communities_are_supported_other_types_are_not(
 async def test_missing_and_malformed_groups(shared_call: Call) -> None:
     assert (await shared_call(MEMBERS, {"GroupId": "@TGS#aNOSUCH99", "Timestamp": 0}))["ErrorCode"] == 10010
     assert (await shared_call(MEMBERS, {"GroupId": "@TGS#", "Timestamp": 0}))["ErrorCode"] == 10015
+
+
+ONLINE = "group_open_http_svc/get_online_member_num"
+
+
+async def test_the_online_count_counts_everyone_the_1000_cap_hides(
+    shared_call: Call, shared_emulator: Emulator
+) -> None:
+    showcase = shared_emulator.data.showcase
+    answer = await shared_call(ONLINE, {"GroupId": showcase.live_room_id})
+    assert answer["ErrorCode"] == 0 and answer["OnlineMemberNum"] == showcase.live_room_online > 1000
+    not_live = await shared_call(ONLINE, {"GroupId": showcase.big_group_id})
+    missing = await shared_call(ONLINE, {"GroupId": "@TGS#aNoSuchRoom"})
+    assert (not_live["ErrorCode"], missing["ErrorCode"]) == (10007, 10010)

@@ -142,10 +142,16 @@ class JoinedPage(_Page):
 
 @dataclass(frozen=True, kw_only=True)
 class RoomPage(_Page):
-    """``/im-room``: a slice of the online members (Tencent gives no total); ``mark`` filters them."""
+    """``/im-room``: a slice of the online members; ``mark`` filters them.
+
+    ``online`` is how many are online, as Tencent counts them (all of them, with any mark), and ``name`` the
+    room's name, each when Tencent gave it.
+    """
 
     mark: int | None
     members: list[AVMember]
+    name: str | None = None
+    online: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

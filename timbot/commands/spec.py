@@ -41,7 +41,7 @@ PAGER_ACTIONS: Final[tuple[str, ...]] = (NEXT, PREV)
 
 
 class TimApi(Protocol):
-    """The five calls of ``timbot.tim.client.TimClient`` the specs use (a test fake can stand in)."""
+    """The calls of ``timbot.tim.client.TimClient`` the specs use (a test fake can stand in)."""
 
     async def get_appid_group_list(
         self, *, group_type: str | None = None, limit: int | None = None, next: int = 0
@@ -64,6 +64,8 @@ class TimApi(Protocol):
     async def get_members(
         self, *, group_id: str, timestamp: int = 0, mark: int | None = None
     ) -> AVMemberPage: ...
+
+    async def get_online_member_num(self, *, group_id: str) -> int: ...
 
     async def get_friend_lists(
         self, *, from_account: str, need_friend: bool = False, group_names: Sequence[str] | None = None

@@ -1,4 +1,4 @@
-"""The five Tencent endpoints over :class:`DemoData`, as Tencent's REST API pages describe them.
+"""The Tencent endpoints timbot calls, over :class:`DemoData`, as Tencent's REST API pages describe them.
 
 Each handler takes the parsed JSON body and returns the answer's fields (without the envelope), or
 raises :class:`ApiError` with the code Tencent documents for that API. The pages (Tencent Cloud Chat,
@@ -13,6 +13,8 @@ Server APIs, RESTful APIs):
 - ``group_open_avchatroom_http_svc/get_members``: "Getting the List of Online Members in Audio-Video
   Group", https://www.tencentcloud.com/document/product/1047/50293
 - ``sns/group_get``: "Pulling Lists" (friend lists), https://www.tencentcloud.com/document/product/1047/40123
+- ``group_open_http_svc/get_online_member_num``: "Getting the Number of Online Users in an Audio-Video
+  Group", https://www.tencentcloud.com/document/product/1047/38521
 """
 
 from __future__ import annotations
@@ -265,6 +267,21 @@ def get_members(data: DemoData, body: Mapping[str, Any], page_size: int) -> dict
     }
 
 
+def get_online_member_num(data: DemoData, body: Mapping[str, Any], page_size: int) -> dict[str, Any]:
+    """``group_open_http_svc/get_online_member_num``: how many are online in a live room (all of them, not
+    only the latest 1000 that ``get_members`` lists)."""
+    group_id = Fields(body, bad_code=10004).string("GroupId", required=True)
+    assert group_id is not None
+    if not valid_group_id(group_id):
+        raise ApiError(10015, f"invalid GroupId {group_id}")
+    group = data.by_id.get(group_id)
+    if group is None:
+        raise ApiError(10010, f"group {group_id} does not exist or has been dismissed")
+    if group.type != "AVChatRoom":
+        raise ApiError(10007, f"only AVChatRoom groups have an online count, not {group.type}")
+    return {"OnlineMemberNum": len(data.online_members(group))}
+
+
 def group_get(data: DemoData, body: Mapping[str, Any], page_size: int) -> dict[str, Any]:
     """``sns/group_get``: a user's friend lists, with ``To_Account`` on ``NeedFriend``."""
     fields = Fields(body, bad_code=30001)
@@ -292,4 +309,5 @@ ENDPOINTS: dict[str, Handler] = {
     "group_open_http_svc/get_group_info": get_group_info,
     "group_open_avchatroom_http_svc/get_members": get_members,
     "sns/group_get": group_get,
+    "group_open_http_svc/get_online_member_num": get_online_member_num,
 }

@@ -9,13 +9,14 @@ from collections.abc import Callable, Mapping
 __all__ = ["DEFAULT_LIMITS", "RateLimits"]
 
 # Calls per second, from the "Maximum call frequency" of each API's page (listed in api.py):
-# get_appid_group_list 1/s, the other four 200/s.
+# get_appid_group_list 1/s, the others 200/s.
 DEFAULT_LIMITS: Mapping[str, int] = {
     "group_open_http_svc/get_appid_group_list": 1,
     "group_open_http_svc/get_joined_group_list": 200,
     "group_open_http_svc/get_group_info": 200,
     "group_open_avchatroom_http_svc/get_members": 200,
     "sns/group_get": 200,
+    "group_open_http_svc/get_online_member_num": 200,
 }
 
 

@@ -15,7 +15,7 @@ from timbot.commands.results import (
     Page,
     RoomPage,
 )
-from timbot.render.escape import escape
+from timbot.render.escape import clip, escape, one_line
 from timbot.render.fmt import plural
 from timbot.render.group import group_card_parts, group_cards_parts
 from timbot.render.layouts import friend_lists_parts, friends_parts, groups_parts, joined_parts, room_parts
@@ -34,6 +34,15 @@ def _one_group_context(page: GroupPage) -> list[str]:
         return []  # the card says the error; the context would only repeat it
     members = f"{plural(page.member_total, 'member')} listed" if page.member_total else "no member list"
     return [members, _of(page.number, page.pages)]
+
+
+def _room_context(page: RoomPage) -> list[str]:
+    parts = [f"*{clip(escape(one_line(page.name)), 150)}*"] if page.name else []
+    if page.online is not None:
+        parts.append(f"{page.online:,} online")
+    if page.mark is not None:
+        parts.append(f"members marked {page.mark}")
+    return parts
 
 
 def render_page(page: Page) -> Message:
@@ -61,8 +70,7 @@ def render_page(page: Page) -> Message:
             key, context = "joined", [f"{plural(page.total, 'group')} joined", _of(page.number, page.pages)]
             parts = joined_parts(page)
         case RoomPage():
-            marked = [f"online members marked {page.mark}"] if page.mark is not None else []
-            key, context = "room", [*marked, f"page {page.number:,}"]
+            key, context = "room", [*_room_context(page), f"page {page.number:,}"]
             parts = room_parts(page)
         case FriendListsPage():
             key, context = "lists", [plural(len(page.lists), "friend list")]

@@ -19,6 +19,7 @@ from timbot.tim.models import (
     GroupInfo,
     JoinedGroup,
     JoinedGroupList,
+    OnlineCount,
 )
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "GROUP_INFO",
     "GROUP_INFO_BATCH",
     "JOINED_GROUP_LIST",
+    "ONLINE_COUNT",
     "TencentCalls",
 ]
 
@@ -38,6 +40,7 @@ APPID_GROUP_LIST = "group_open_http_svc/get_appid_group_list"
 JOINED_GROUP_LIST = "group_open_http_svc/get_joined_group_list"
 GROUP_INFO = "group_open_http_svc/get_group_info"
 AV_MEMBERS = "group_open_avchatroom_http_svc/get_members"
+ONLINE_COUNT = "group_open_http_svc/get_online_member_num"
 FRIEND_LISTS = "sns/group_get"
 GROUP_INFO_BATCH = 50
 
@@ -207,6 +210,15 @@ class TencentCalls(ABC):
         if mark is not None:
             body["Mark"] = mark
         return self._parse(AVMemberPage, AV_MEMBERS, await self.call(AV_MEMBERS, body))
+
+    async def get_online_member_num(self, *, group_id: str) -> int:
+        """How many are online in a live room (AVChatRoom), counted by Tencent every 10 s.
+
+        Args:
+            group_id: the AVChatRoom group.
+        """
+        answer = await self.call(ONLINE_COUNT, {"GroupId": group_id})
+        return self._parse(OnlineCount, ONLINE_COUNT, answer).online_member_num
 
     async def get_friend_lists(
         self, *, from_account: str, need_friend: bool = False, group_names: Sequence[str] | None = None

@@ -160,6 +160,12 @@ class AVMemberPage(Envelope):
     next_timestamp: int = Field(default=0, alias="NextTimestamp")
 
 
+class OnlineCount(Envelope):
+    """``get_online_member_num``: how many are online in a live room."""
+
+    online_member_num: int = Field(default=0, alias="OnlineMemberNum")
+
+
 class FriendList(_Model):
     """``sns/group_get``: one friend list (Tencent calls it a group) and, if asked, its friends."""
 

@@ -7,6 +7,7 @@ optionally only the members marked ``Mark``.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Final
 
 from timbot.commands import grammar
@@ -14,13 +15,14 @@ from timbot.commands.queries import RoomQuery
 from timbot.commands.results import RoomPage
 from timbot.commands.spec import CommandSpec, TimApi, pager
 from timbot.commands.state import PageState, TimeCursor, advance, fit, previous
-from timbot.errors import UsageError
+from timbot.errors import TimError, UsageError
 
 USAGE = (
     "/im-room GROUP_ID [--mark N]\n"
     "  the online members of an audio-video group (with --mark, only those marked N)"
 )
 ROOM_PER_PAGE: Final = 25
+_ROOM_FIELDS: Final = ("Name", "Type", "MemberNum")
 
 
 def build(args: grammar.Args) -> RoomQuery:
@@ -39,10 +41,30 @@ def command_line(query: RoomQuery) -> str:
     return " ".join(part for part in parts if part)
 
 
+async def _online(client: TimApi, query: RoomQuery) -> int | None:
+    """How many are online, as Tencent counts them (``get_online_member_num``; None when it does not say:
+    the members still show). ``get_members`` lists only the latest 1,000, so they cannot be counted."""
+    try:
+        return await client.get_online_member_num(group_id=query.group_id)
+    except TimError:
+        return None
+
+
+async def _name(client: TimApi, query: RoomQuery) -> str | None:
+    """The room's name (None when Tencent does not give it: the count and members still show)."""
+    try:
+        (group,) = await client.get_group_info([query.group_id], group_base_info_filter=_ROOM_FIELDS)
+    except TimError:
+        return None
+    return group.name if group.error_code == 0 else None
+
+
 async def fetch(client: TimApi, state: PageState, query: RoomQuery) -> RoomPage:
-    """A slice of one Tencent page of members; Next moves inside it, then to ``NextTimestamp``."""
+    """A slice of one Tencent page of members; Next moves inside it, then to ``NextTimestamp``. The page
+    also says the room's name and how many are online (one call each, cached like every answer)."""
     cursor = state.cursor if isinstance(state.cursor, TimeCursor) else TimeCursor()
     answer = await client.get_members(group_id=query.group_id, timestamp=cursor.timestamp, mark=query.mark)
+    online, name = await asyncio.gather(_online(client, query), _name(client, query))
     end = cursor.skip + ROOM_PER_PAGE
     if end < len(answer.members):
         nxt: PageState | None = fit(advance(state, TimeCursor(timestamp=cursor.timestamp, skip=end)))
@@ -51,7 +73,8 @@ async def fetch(client: TimApi, state: PageState, query: RoomQuery) -> RoomPage:
     else:
         nxt = None
     return RoomPage(header=command_line(query), **pager(state, nxt=nxt, prev=previous(state)),
-                    mark=query.mark, members=list(answer.members[cursor.skip : end]))
+                    mark=query.mark, members=list(answer.members[cursor.skip : end]), name=name,
+                    online=online)
 
 
 SPEC = CommandSpec(
