@@ -180,3 +180,14 @@ async def test_empty_results_render(query: Query) -> None:
     page = await fetch_page(fake, first_state(query))
     message = check(render_page(page))
     assert "No " in str(message) and page.buttons == ()
+
+
+async def test_a_named_list_is_never_a_bare_heading_at_the_foot_of_a_page() -> None:
+    fake = FakeTim(friend_lists={"a": [f"a{i}" for i in range(40)], "b": ["b0", "b1"], "empty": []})
+    items, pages = await walk(fake, "/im-friends", "leckie a b empty missing")
+    assert items == [*(f"a{i}" for i in range(40)), "b0", "b1"] and len(pages) == 2
+    first, second = pages
+    assert isinstance(first, FriendsPage) and isinstance(second, FriendsPage)
+    assert [named.name for named in first.lists] == ["a", "missing"]  # an unknown name: said at once
+    assert [named.name for named in second.lists] == ["b", "empty"]  # b's heading goes with its names
+    assert all(named.friends or not named.friend_number for page in pages for named in page.lists)

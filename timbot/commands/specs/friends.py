@@ -53,20 +53,26 @@ async def fetch(client: TimApi, state: PageState, query: FriendsQuery) -> Friend
         everything = await client.get_friend_lists(from_account=query.user_id, need_friend=True)
         found = {item.group_name: item for item in everything.items if item.group_name in query.list_names}
     offset = offset_of(state)
+    everyone = [list(found[name].to_account or []) if name in found else [] for name in query.list_names]
+    total = sum(len(friends) for friends in everyone)
     lists: list[NamedList] = []
     start = 0
-    for name in query.list_names:
+    for name, friends in zip(query.list_names, everyone, strict=True):
         item = found.get(name)
-        friends = list(item.to_account or []) if item is not None else []
         low, high = max(offset - start, 0), min(offset + FRIENDS_PER_PAGE - start, len(friends))
         on_page = friends[low:high] if high > low else []
-        if on_page or offset == 0:
+        # a list is shown where its friends are and an empty one where it falls in the order, so no list is
+        # left as a heading with no names under it at the foot of a page; a name Tencent does not know is
+        # said on page 1, with the answer's first words
+        end = offset + FRIENDS_PER_PAGE
+        here = offset <= start < end or (start == total and end >= total)
+        if on_page or (item is not None and not friends and here) or (item is None and offset == 0):
             lists.append(NamedList(name=name, found=item is not None, friends=on_page, first_index=low,
                                    friend_number=item.friend_number if item is not None else 0))
         start += len(friends)
-    nxt, prev = by_offset(state, FRIENDS_PER_PAGE, start)
+    nxt, prev = by_offset(state, FRIENDS_PER_PAGE, total)
     return FriendsPage(header=command_line(query), **pager(state, nxt=nxt, prev=prev), lists=lists,
-                       total_friends=start, pages=page_count(start, FRIENDS_PER_PAGE))
+                       total_friends=total, pages=page_count(total, FRIENDS_PER_PAGE))
 
 
 SPEC = CommandSpec(
