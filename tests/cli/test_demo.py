@@ -63,3 +63,35 @@ def test_errors_are_shown_and_the_console_goes_on_until_the_input_ends() -> None
     assert said["11:n"].strip()  # a one-group answer pages its members, or says there is no Next
     assert result.stderr == ""  # errors are answers here, and the end of input (no quit) leaves cleanly
 
+
+
+async def _typed(keys: list[str]) -> tuple[list[str], str]:
+    """Drive the terminal console's line reader with ``keys`` (sent one after another); return the lines it
+    gave and what it printed."""
+    import io
+
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from timbot.console.demo import terminal_lines
+
+    out = io.StringIO()
+    lines: list[str] = []
+    with create_pipe_input() as pipe:
+        reader = terminal_lines(out=out, input=pipe, output=DummyOutput())
+        for key in keys:
+            pipe.send_text(key)
+        pipe.send_text("\x04")  # Ctrl-D, in case the reader is still reading
+        async for line in reader:
+            lines.append(line)
+    return lines, out.getvalue()
+
+
+async def test_ctrl_c_on_an_empty_line_says_how_to_leave_and_twice_leaves() -> None:
+    from timbot.console.demo import LEAVE_HINT
+
+    lines, said = await _typed(["\x03", "\x03", "/im-groups\r"])
+    assert lines == [] and said.count(LEAVE_HINT) == 1  # the second Ctrl-C left: the command was not read
+    lines, said = await _typed(["/im-gr\x03", "/im-room x\r", "\x03", "help\r"])
+    assert lines == ["/im-room x", "help"]  # Ctrl-C on a typed line cleared it; on an empty one it hints
+    assert said.count(LEAVE_HINT) == 1

@@ -11,11 +11,16 @@ from timbot.console.mrkdwn import Style, use_color
 from timbot.console.session import demo_client, find_button, print_message, reply_line
 
 if TYPE_CHECKING:
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
+
     from timbot.answer import Reply
     from timbot.emulator import Emulator
     from timbot.tim.client import TimClient
 
-__all__ = ["PROMPT", "DemoConsole", "banner", "demo_main", "help_text", "run_demo"]
+__all__ = [
+    "LEAVE_HINT", "PROMPT", "DemoConsole", "banner", "demo_main", "help_text", "run_demo", "terminal_lines",
+]
 
 PROMPT = "timbot> "
 _NEXT = {"n", "next"}
@@ -153,24 +158,58 @@ async def _piped_lines(stdin: TextIO, out: TextIO) -> AsyncIterator[str]:
             transport.close()
 
 
-async def _terminal_lines() -> AsyncIterator[str]:
-    """Lines typed at a terminal, with history and line editing (prompt_toolkit); Ctrl-C clears the line."""
+#: What Ctrl-C on an empty line says (a second one in a row leaves).
+LEAVE_HINT = "(to leave, type quit or press Ctrl-D; Ctrl-C again leaves too)"
+
+
+async def terminal_lines(
+    *, out: TextIO, input: Input | None = None, output: Output | None = None
+) -> AsyncIterator[str]:
+    """Lines typed at a terminal, with history, line editing and completion of the commands (prompt_toolkit).
+
+    Ctrl-C on a line being typed clears it; on an empty line it says how to leave, and a second Ctrl-C in a
+    row leaves.
+
+    Args:
+        out: where the hint is printed.
+        input: prompt_toolkit's input (a pipe in tests); the terminal when None.
+        output: prompt_toolkit's output; the terminal when None.
+    """
     from prompt_toolkit import PromptSession
     from prompt_toolkit.completion import WordCompleter
     from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 
     from timbot.commands.registry import COMMANDS
 
+    keys = KeyBindings()
+
+    @keys.add("c-c")
+    def _interrupt(event: KeyPressEvent) -> None:
+        if event.app.current_buffer.text:
+            event.app.current_buffer.reset()
+        else:
+            event.app.exit(exception=KeyboardInterrupt())
+
     words = [*COMMANDS, *(name.lstrip("/") for name in COMMANDS), "help", "next", "prev", "quit"]
-    completer = WordCompleter(words, sentence=True)
-    session: PromptSession[str] = PromptSession(history=InMemoryHistory(), completer=completer)
+    session: PromptSession[str] = PromptSession(
+        history=InMemoryHistory(), completer=WordCompleter(words, sentence=True), key_bindings=keys,
+        input=input, output=output,
+    )
+    interrupted = False
     while True:
         try:
-            yield await session.prompt_async(PROMPT)
+            line = await session.prompt_async(PROMPT)
         except KeyboardInterrupt:
+            if interrupted:
+                return
+            interrupted = True
+            print(LEAVE_HINT, file=out)
             continue
         except EOFError:
             return
+        interrupted = False
+        yield line
 
 
 async def demo_main(*, stdin: TextIO, out: TextIO, seed: int = 0) -> int:
@@ -185,7 +224,7 @@ async def demo_main(*, stdin: TextIO, out: TextIO, seed: int = 0) -> int:
     console = DemoConsole(client=client, out=out)
     print(banner(emulator, style=console.style) + "\n", file=out)
     interactive = stdin.isatty() and out.isatty()
-    lines = _terminal_lines() if interactive else _piped_lines(stdin, out)
+    lines = terminal_lines(out=out) if interactive else _piped_lines(stdin, out)
     async with client:
         async for line in lines:
             if not await console.handle(line):
