@@ -1,6 +1,6 @@
-"""Outsider stand-ins: a small independent fake Tencent (answers as the seed pages show) and a fake Slack.
+"""Outsider stand-ins: a small independent fake Tencent (as Tencent's API pages show it) and a fake Slack.
 
-Written from the seed pages alone, not from timbot's emulator or the other test fakes.
+Written from Tencent's API pages alone, not from timbot's emulator or the other test fakes.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ HOSTILE = [
     "a*b_c~d`e",
 ]
 
-# The seed pages' exact sample responses.
+# The exact sample responses of Tencent's API pages.
 SEED_APPID_GROUPS = {
     "ActionStatus": "OK",
     "ErrorInfo": "",

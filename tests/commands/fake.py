@@ -1,4 +1,4 @@
-"""A small typed fake of the five TimClient calls, answering from the seed pages' JSON examples."""
+"""A small typed fake of the five TimClient calls, answering from the JSON examples of Tencent's API pages."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from timbot.errors import TimApiError
 from timbot.tim.codes import explain
 from timbot.tim.models import AppGroupList, AVMemberPage, FriendLists, GroupInfo, JoinedGroupList
 
-# From the seed page of get_group_info ("Basic format" sample response).
+# From Tencent's get_group_info page ("Basic format" sample response).
 SEED_GROUP: dict[str, Any] = {
     "GroupId": "@TGS#2J4SZEAEL", "ErrorCode": 0, "ErrorInfo": "", "Type": "Public", "Name": "MyFirstGroup",
     "Appid": 1400001001, "Introduction": "TestGroup", "Notification": "TestGroup",

@@ -1,4 +1,4 @@
-"""get_appid_group_list as the seed page describes it: Limit, the Next cursor, GroupType, TotalCount."""
+"""get_appid_group_list as Tencent's page describes it: Limit, the Next cursor, GroupType, TotalCount."""
 
 from __future__ import annotations
 

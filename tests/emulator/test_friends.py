@@ -1,4 +1,4 @@
-"""sns/group_get as the seed page describes it: lists, friend counts, To_Account, GroupName."""
+"""sns/group_get as Tencent's page describes it: lists, friend counts, To_Account, GroupName."""
 
 from __future__ import annotations
 

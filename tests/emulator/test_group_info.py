@@ -1,4 +1,4 @@
-"""get_group_info as the seed page describes it: fields, filters, per-group codes, 50 IDs, the 1 MB limit."""
+"""get_group_info as Tencent's page describes it: fields, filters, per-group codes, 50 IDs, the 1 MB limit."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The emulator served by uvicorn on a loopback port, called over real HTTP with sigs from the official
-``tls-sig-api-v2`` package (the test oracle), checked against the seed pages' field names."""
+``tls-sig-api-v2`` package (the test oracle), checked against the field names of Tencent's API pages."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""get_joined_group_list as the seed page describes it: paging, type, huge/inactive/topic flags, filters."""
+"""get_joined_group_list as Tencent's page describes it: paging, type, huge/inactive/topic flags, filters."""
 
 from __future__ import annotations
 

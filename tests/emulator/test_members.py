@@ -1,4 +1,4 @@
-"""get_members as the seed page describes it: online members, Timestamp paging, Mark, the 1000 cap."""
+"""get_members as Tencent's page describes it: online members, Timestamp paging, Mark, the 1000 cap."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.tim.walks import iter_appid_groups, iter_av_members, iter_joined_groups
 from timbot.errors import ConfigError, TimApiError, TimProtocolError, TimTransportError
 from timbot.settings import load_settings
 from timbot.tim import usersig
@@ -417,7 +418,7 @@ async def test_walk_all_group_ids_by_next_cursor() -> None:
 
     recorder = Recorder(handler=handler)
     async with make_client(recorder) as client:
-        seen = [g async for g in client.iter_appid_groups(limit=10)]
+        seen = [g async for g in iter_appid_groups(client, limit=10)]
     assert seen == ids
     assert [b.get("Next") for b in recorder.bodies] == [0, base + 10, base + 20]
 
@@ -431,7 +432,7 @@ async def test_walk_joined_groups_by_offset_until_total_count() -> None:
 
     recorder = Recorder(handler=handler)
     async with make_client(recorder) as client:
-        seen = [g.group_id async for g in client.iter_joined_groups(member_account="u", limit=10,
+        seen = [g.group_id async for g in iter_joined_groups(client, member_account="u", limit=10,
                                                                     with_huge_groups=True)]  # fmt: skip
     assert seen == [g["GroupId"] for g in groups]
     assert [b["Offset"] for b in recorder.bodies] == [0, 10, 20]
@@ -447,7 +448,7 @@ async def test_walk_av_members_by_timestamp_until_zero() -> None:
 
     recorder = Recorder(handler=handler)
     async with make_client(recorder) as client:
-        seen = [m.member_account async for m in client.iter_av_members(group_id="@TGS#av", mark=1000)]
+        seen = [m.member_account async for m in iter_av_members(client, group_id="@TGS#av", mark=1000)]
     assert seen == ["a", "b", "c", "d", "e"]
     assert [b["Timestamp"] for b in recorder.bodies] == [0, 1001, 1002]
     assert all(b["Mark"] == 1000 for b in recorder.bodies)
@@ -459,7 +460,7 @@ async def test_a_cursor_that_does_not_move_is_a_protocol_error() -> None:
     )
     async with make_client(recorder) as client:
         with pytest.raises(TimProtocolError):
-            _ = [g async for g in client.iter_appid_groups(limit=1)]
+            _ = [g async for g in iter_appid_groups(client, limit=1)]
 
 
 # -- get_group_info batching ---------------------------------------------------------------------------

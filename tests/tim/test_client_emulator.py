@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.tim.walks import iter_appid_groups, iter_av_members, iter_joined_groups
 from timbot.emulator import DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
 from timbot.emulator.limits import RateLimits
 from timbot.errors import TimApiError
@@ -37,9 +38,9 @@ def gaps(times: list[float]) -> list[float]:
 async def test_walk_all_groups_with_a_small_limit() -> None:
     emulator = Emulator(enforce_rate_limits=False)
     async with client_for(emulator, list_rate=1000.0) as client:
-        seen = [g async for g in client.iter_appid_groups(limit=100)]
+        seen = [g async for g in iter_appid_groups(client, limit=100)]
         first = await client.get_appid_group_list(limit=3)
-        rooms = [g async for g in client.iter_appid_groups(group_type="BChatRoom", limit=7)]
+        rooms = [g async for g in iter_appid_groups(client, group_type="BChatRoom", limit=7)]
     truth = [g.group_id for g in emulator.data.groups]
     assert len(seen) == len(set(seen)) == len(truth)
     assert set(seen) == set(truth)
@@ -56,9 +57,9 @@ async def test_walk_joined_groups_and_live_room_members() -> None:
         total = (
             await client.get_joined_group_list(member_account=user, limit=1, with_huge_groups=True)
         ).total_count
-        joined = [g.group_id async for g in client.iter_joined_groups(member_account=user, limit=7,
+        joined = [g.group_id async for g in iter_joined_groups(client, member_account=user, limit=7,
                                                                       with_huge_groups=True)]  # fmt: skip
-        members = [m.member_account async for m in client.iter_av_members(group_id=room)]
+        members = [m.member_account async for m in iter_av_members(client, group_id=room)]
     assert total > 0 and len(joined) == len(set(joined)) == total
     assert len(members) == len(set(members))
 

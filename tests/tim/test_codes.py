@@ -6,7 +6,7 @@ import pytest
 
 from timbot.tim.codes import CODES, KINDS, explain
 
-# Every code of tim-api.md §3 and the usersig table of §2, plus the per-API codes of the seed pages.
+# Every code of Tencent's "Error Codes" page and of its UserSig page, plus the codes each API's page lists.
 DOCUMENTED = [
     60002, 60003, 60004, 60005, 60006, 60007, 60008, 60009, 60010, 60011, 60012, 60013, 60014, 60015,
     60016, 60017, 60018, 60019, 60020, 60021, 80001, 80002, 70001, 70002, 70003, 70005, 70009, 70013,

@@ -56,7 +56,7 @@ async def run_callers(vt: VirtualTime, pacer: Pacer, n: int) -> tuple[list[int],
     passed: list[float] = []
 
     async def caller(i: int) -> None:
-        async with pacer:
+        async with pacer.hold():
             order.append(i)
             passed.append(vt.now)
 
@@ -92,7 +92,8 @@ async def test_callers_arriving_over_time_share_the_window() -> None:
     passed: list[float] = []
 
     async def caller() -> None:
-        await pacer.wait()
+        async with pacer.hold():
+            pass
         passed.append(vt.now)
 
     for _ in range(6):  # 6 waves of 4 callers, 0.3 s apart: 40 calls/s asked for, 10 allowed
@@ -150,7 +151,8 @@ async def test_cancelled_waiter_does_not_break_the_limit_for_the_others() -> Non
     passed: list[float] = []
 
     async def caller() -> None:
-        await pacer.wait()
+        async with pacer.hold():
+            pass
         passed.append(vt.now)
 
     tasks = [asyncio.create_task(caller()) for _ in range(7)]
@@ -166,7 +168,8 @@ async def test_pacer_on_the_real_clock() -> None:
     passed: list[float] = []
 
     async def caller() -> None:
-        await pacer.wait()
+        async with pacer.hold():
+            pass
         passed.append(time.monotonic())
 
     await asyncio.gather(*(caller() for _ in range(9)))

@@ -54,8 +54,6 @@ class SingleFlightCache(Generic[T]):
             TTLCache(maxsize=maxsize, ttl=ttl, timer=timer, getsizeof=getsizeof) if ttl > 0 else None
         )
         self._inflight: dict[Hashable, asyncio.Task[T]] = {}
-        self.hits = 0
-        self.misses = 0
 
     def __len__(self) -> int:
         return 0 if self._cache is None else len(self._cache)
@@ -81,11 +79,9 @@ class SingleFlightCache(Generic[T]):
             except KeyError:
                 pass
             else:
-                self.hits += 1
                 return value
         task = self._inflight.get(key)
         if task is None:
-            self.misses += 1
             task = asyncio.ensure_future(self._run(key, factory))
             self._inflight[key] = task
         return await asyncio.shield(task)

@@ -1,6 +1,7 @@
 """Tencent Cloud Chat error codes: how the client treats each one and what it means for a Slack user.
 
-Kinds (tim-api.md §3); what is done with each is :data:`timbot.tim.retry.TENCENT_POLICY`:
+Kinds (from Tencent's "Error Codes" page, https://www.tencentcloud.com/document/product/1047/34348); what
+is done with each is :data:`timbot.tim.retry.TENCENT_POLICY`:
 
 - ``transient``: retried with jittered exponential backoff (at most 3 tries in all; 10008 only once);
 - ``rate_limit``: wait at least a second and retry, within a bounded total time (70050: not waited on);

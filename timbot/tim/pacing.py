@@ -8,7 +8,6 @@ import math
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
-from types import TracebackType
 
 __all__ = ["Pacer"]
 
@@ -42,8 +41,7 @@ class Pacer:
     calls, never crowd more than ``limit`` into a window. Waiting costs no thread; a caller cancelled
     while queued simply leaves the queue.
 
-    Use ``async with pacer.hold():`` around the call (safest: see :meth:`hold`), or
-    ``await pacer.wait()`` right before it, or ``async with pacer:``.
+    Use ``async with pacer.hold():`` around the call (see :meth:`hold`).
 
     Args:
         rate_per_second: the most calls let through in any second.
@@ -77,13 +75,6 @@ class Pacer:
     def __repr__(self) -> str:
         return f"Pacer(limit={self.limit}, span={self.span:.3f})"
 
-    async def wait(self) -> float:
-        """Wait for this caller's turn; returns the seconds waited."""
-        started = self._clock()
-        slot = await self._take()
-        slot.close(slot.at)
-        return slot.at - started
-
     @contextlib.asynccontextmanager
     async def hold(self) -> AsyncIterator[None]:
         """Wait for a turn, and count the call from when it ends rather than from when it was let through.
@@ -111,15 +102,3 @@ class Pacer:
             slot = _Slot(self._clock())
             self._sent.append(slot)  # the oldest falls out (maxlen)
             return slot
-
-    async def __aenter__(self) -> Pacer:
-        await self.wait()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None

@@ -132,7 +132,8 @@ class RetryPolicy:
         return min(seconds, self.retry_after_cap)
 
 
-#: Tencent Cloud Chat (tim-api.md §3): 3 tries for transient failures and HTTP 408/429/5xx, 0.2 s then 0.4 s
+#: Tencent Cloud Chat (its "Error Codes" page, https://www.tencentcloud.com/document/product/1047/34348):
+#: 3 tries for transient failures and HTTP 408/429/5xx, 0.2 s then 0.4 s
 #: apart (10008, a failed signature check, gets one retry only); rate-limit codes waited out from 1 s within
 #: 10 s; one re-sign for the sig codes. 70050 is raised at once: Tencent locks the admin out for a minute,
 #: longer than the budget, so waiting on it would only delay the message.
