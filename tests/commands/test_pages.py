@@ -72,8 +72,10 @@ async def test_groups_walk_every_id_once() -> None:
     items, pages = await walk(fake, "/im-groups", "--limit 10")
     assert items == fake.group_ids
     assert len(pages) == 5 and all(isinstance(p, GroupsPage) and p.pages == 5 for p in pages)
-    first = fake.calls[0]
-    assert first == ("get_appid_group_list", {"group_type": None, "limit": 10, "next": 0})
+    listed = [args for name, args in fake.calls if name == "get_appid_group_list"]
+    # one chunk of 1,000 (whole pages of 10) holds all 45 IDs: every page and every Previous is served from it
+    assert listed[0] == {"group_type": None, "limit": 1000, "next": 0}
+    assert all(args == listed[0] for args in listed)
 
 
 async def test_joined_walk_and_call_arguments() -> None:

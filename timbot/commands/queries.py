@@ -36,8 +36,9 @@ GROUP_TYPES: Final[tuple[str, ...]] = (
 MAX_GROUP_IDS: Final = 500
 MAX_LIST_NAMES: Final = 32
 
-#: How a command pages: Tencent's ``Next`` (``n``), an offset into the items (``o``), ``Timestamp`` (``t``).
-CursorKind = Literal["n", "o", "t"]
+#: How a command pages: Tencent's ``Next`` (``n``), an offset into the items (``o``), ``Timestamp`` (``t``),
+#: or an offset into a chunk of items that one big call fetched, named by the call's own cursor (``c``).
+CursorKind = Literal["n", "o", "t", "c"]
 GroupType = Literal["Public", "Private", "ChatRoom", "AVChatRoom", "BChatRoom", "Community"]
 #: A user ID as we accept it from a Slack user (Tencent's UserID: letters, digits, ``_`` and ``-``, 32 bytes).
 UserId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
@@ -62,14 +63,23 @@ Limit = Annotated[int, Field(ge=1, le=100)]
 class _Query(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, strict=True)
 
-    #: the cursor kind the command's pages use (checked when a button value is decoded)
+    #: the cursor kind the command's pages use now (checked when a button value is decoded)
     cursor_kind: ClassVar[CursorKind]
+    #: every kind a value of this command may carry: the one used now and those of values already sent
+    cursor_kinds: ClassVar[tuple[CursorKind, ...]] = ()
+
+    @classmethod
+    def accepts(cls, kind: str) -> bool:
+        """Whether a button value of this command may carry a cursor of ``kind``."""
+        return kind == cls.cursor_kind or kind in cls.cursor_kinds
 
 
 class GroupsQuery(_Query):
     """``/im-groups [TYPE] [--limit N]``: the app's group IDs."""
 
-    cursor_kind: ClassVar[CursorKind] = "n"
+    cursor_kind: ClassVar[CursorKind] = "c"
+    #: values sent before pages came from chunks carry Tencent's ``Next`` of each page (served still)
+    cursor_kinds: ClassVar[tuple[CursorKind, ...]] = ("n",)
     kind: Literal["groups"] = Field(default="groups", alias="k")
     group_type: GroupType | None = Field(default=None, alias="t")
     limit: Limit = Field(default=20, alias="l")

@@ -7,7 +7,7 @@ out; it never sees a query or a paging state.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from timbot.tim.models import AVMember, GroupInfo, GroupMember, JoinedGroup
@@ -81,12 +81,18 @@ class _Page:
 
 @dataclass(frozen=True, kw_only=True)
 class GroupsPage(_Page):
-    """``/im-groups``: one page of group IDs; ``total`` is Tencent's ``TotalCount``."""
+    """``/im-groups``: one page of groups; ``total`` is Tencent's ``TotalCount``.
+
+    ``infos`` holds each ID's basic info (its name, type and member count, or its own error code);
+    ``names_missing`` says why there is none when the whole info call failed (the IDs still show).
+    """
 
     group_type: str | None
     group_ids: list[str]
     total: int
     pages: int
+    infos: dict[str, GroupInfo] = field(default_factory=dict)
+    names_missing: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

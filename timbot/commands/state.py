@@ -27,6 +27,7 @@ from timbot.errors import ExpiredError
 
 __all__ = [
     "MAX_VALUE",
+    "ChunkCursor",
     "Cursor",
     "NextCursor",
     "OffsetCursor",
@@ -66,6 +67,15 @@ class OffsetCursor(_Model):
     offset: int = Field(default=0, alias="o", ge=0, le=1_000_000)
 
 
+class ChunkCursor(_Model):
+    """``/im-groups``: a page inside a chunk of IDs one big call fetched: the chunk's ``Next`` (0 = the first
+    chunk) and the index of the page's first ID in it."""
+
+    kind: Literal["c"] = Field(default="c", alias="k")
+    next: int = Field(default=0, alias="n", ge=0, le=_BIG)
+    offset: int = Field(default=0, alias="o", ge=0, le=100_000)
+
+
 class TimeCursor(_Model):
     """``/im-room``: Tencent's ``Timestamp`` and how many members of that Tencent page to skip."""
 
@@ -74,10 +84,10 @@ class TimeCursor(_Model):
     skip: int = Field(default=0, alias="s", ge=0, le=100_000)
 
 
-Cursor = Annotated[NextCursor | OffsetCursor | TimeCursor, Field(discriminator="kind")]
+Cursor = Annotated[NextCursor | OffsetCursor | TimeCursor | ChunkCursor, Field(discriminator="kind")]
 
-_FIRST: Final[dict[str, NextCursor | OffsetCursor | TimeCursor]] = {
-    "n": NextCursor(), "o": OffsetCursor(), "t": TimeCursor(),
+_FIRST: Final[dict[str, NextCursor | OffsetCursor | TimeCursor | ChunkCursor]] = {
+    "n": NextCursor(), "o": OffsetCursor(), "t": TimeCursor(), "c": ChunkCursor(),
 }
 
 
@@ -100,14 +110,14 @@ class PageState(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> PageState:
-        kind = self.query.cursor_kind
-        if self.cursor.kind != kind or any(c.kind != kind for c in self.history):
+        query = self.query
+        if not query.accepts(self.cursor.kind) or not all(query.accepts(c.kind) for c in self.history):
             raise ValueError("cursor does not belong to the command")
         if len(self.history) > self.page - 1:
             raise ValueError("more history than pages")
-        if kind == "o" and self.history:
+        if self.cursor.kind == "o" and self.history:
             raise ValueError("offset cursors keep no history")
-        if self.page == 1 and self.cursor != _FIRST[kind]:
+        if self.page == 1 and self.cursor != _FIRST[self.cursor.kind]:
             raise ValueError("page 1 starts at the beginning")
         return self
 
@@ -121,7 +131,7 @@ def first_state(query: Query) -> PageState:
     return PageState(query=query, cursor=_FIRST[query.cursor_kind], page=1)
 
 
-def advance(state: PageState, cursor: NextCursor | OffsetCursor | TimeCursor) -> PageState:
+def advance(state: PageState, cursor: NextCursor | OffsetCursor | TimeCursor | ChunkCursor) -> PageState:
     """Return the state of the page after ``state``, which starts at ``cursor``.
 
     Args:

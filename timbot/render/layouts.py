@@ -6,6 +6,7 @@ from timbot.commands.results import FriendListsPage, FriendsPage, GroupsPage, Jo
 from timbot.render.escape import clip, code, escape, one_line
 from timbot.render.fmt import date, plural
 from timbot.render.limits import Part, Section, pack_lines
+from timbot.tim.models import GroupInfo
 
 __all__ = ["friend_lists_parts", "friends_parts", "groups_parts", "joined_parts", "room_parts"]
 
@@ -16,16 +17,34 @@ def _name(value: str, limit: int = 200) -> str:
     return clip(escape(one_line(value)), limit) if value else "_no name_"
 
 
+def _group_row(group_id: str, info: GroupInfo | None) -> str:
+    shown = code(quote(group_id), 70)
+    if info is None:
+        return shown
+    if info.error_code:
+        return f"{shown} · :warning: {info.error_code}: {escape(info.error_explanation)}"
+    facts = [_name(info.name, 100), shown, escape(one_line(info.type)) or "-"]
+    if info.member_num is not None:
+        facts.append(plural(info.member_num, "member"))
+    return " · ".join(facts)
+
+
 def groups_parts(page: GroupsPage) -> list[Part]:
-    """Group IDs as code, several per line.
+    """A row per group: its name, ID, type and member count (or its own error code). When Tencent gave no
+    names at all, the IDs several per line and one line saying why.
 
     Args:
         page: the fetched page.
     """
+    if not page.group_ids:
+        return [Section(text="_No groups on this page._", items=0)]
+    if page.names_missing is None:
+        return list(pack_lines([_group_row(gid, page.infos.get(gid)) for gid in page.group_ids]))
     ids = [code(quote(gid), 70) for gid in page.group_ids]
     rows = [ids[i : i + _IDS_PER_LINE] for i in range(0, len(ids), _IDS_PER_LINE)]
-    sections = pack_lines(["   ".join(row) for row in rows], weights=[len(row) for row in rows])
-    return list(sections) or [Section(text="_No groups on this page._", items=0)]
+    why = Section(text=f"_The names could not be fetched: {clip(escape(one_line(page.names_missing)), 300)}_",
+                  items=0)
+    return [why, *pack_lines(["   ".join(row) for row in rows], weights=[len(row) for row in rows])]
 
 
 def joined_parts(page: JoinedPage) -> list[Part]:

@@ -1,22 +1,35 @@
-"""``/im-groups [TYPE] [--limit N]``: the app's group IDs, paged by Tencent's ``Next`` cursor.
+"""``/im-groups [TYPE] [--limit N]``: the app's groups with their names, paged inside chunks of one big call.
 
-Tencent: "Getting All Groups in an App" (``group_open_http_svc/get_appid_group_list``), which pages with
-``Limit``/``Next`` (0 when the list ends) and reports ``TotalCount``.
+Tencent: "Getting All Groups in an App" (``group_open_http_svc/get_appid_group_list``) gives up to 10,000 IDs
+a call at 1 call a second, with ``Next`` (0 when the list ends) and ``TotalCount``; "Getting Group Profiles"
+(``get_group_info``, 50 IDs a call) gives each page's names, types and member counts (the basic fields only,
+so no member list). A chunk of :data:`CHUNK` IDs is fetched once and kept in the answer cache, and the pages
+inside it are served from there: paging through a chunk costs no list call.
 """
 
 from __future__ import annotations
+
+from typing import Final
 
 from timbot.commands import grammar
 from timbot.commands.queries import GroupsQuery
 from timbot.commands.results import GroupsPage
 from timbot.commands.spec import CommandSpec, TimApi, page_count, pager
-from timbot.commands.state import NextCursor, PageState, advance, fit, previous
+from timbot.commands.state import ChunkCursor, NextCursor, PageState, advance, fit, previous
+from timbot.errors import TimError
+from timbot.tim.models import GroupInfo
+
+__all__ = ["CHUNK", "ROW_FIELDS", "SPEC"]
 
 USAGE = (
     "/im-groups [TYPE] [--limit N]\n"
-    "  the app's group IDs, N per page (default 20, at most 100)\n"
+    "  the app's groups with their names, N per page (default 20, at most 100)\n"
     "  TYPE: Public, Private (Work), ChatRoom (Meeting), AVChatRoom (Live), BChatRoom, Community"
 )
+#: IDs asked for in one ``get_appid_group_list`` (Tencent allows 10,000), rounded down to whole pages.
+CHUNK: Final = 1000
+#: What each row shows of its group (``get_group_info``'s ``GroupBaseInfoFilter``: no member list).
+ROW_FIELDS: Final = ("Name", "Type", "MemberNum")
 
 
 def build(args: grammar.Args) -> GroupsQuery:
@@ -33,15 +46,45 @@ def command_line(query: GroupsQuery) -> str:
     return " ".join(part for part in parts if part)
 
 
+def _where(state: PageState) -> tuple[int, int]:
+    """The chunk the page is in (its ``Next``) and the page's offset in it. A value sent before chunks
+    carries its page's own ``Next``: the chunk starts there."""
+    cursor = state.cursor
+    if isinstance(cursor, ChunkCursor):
+        return cursor.next, cursor.offset
+    if isinstance(cursor, NextCursor):
+        return cursor.next, 0
+    return 0, 0
+
+
+async def _rows(client: TimApi, ids: list[str]) -> tuple[dict[str, GroupInfo], str | None]:
+    """Each ID's basic info, or why there is none (the page then shows the IDs alone)."""
+    if not ids:
+        return {}, None
+    try:
+        infos = await client.get_group_info(ids, group_base_info_filter=ROW_FIELDS)
+    except TimError as exc:
+        return {}, exc.user_text()
+    return {info.group_id: info for info in infos}, None
+
+
 async def fetch(client: TimApi, state: PageState, query: GroupsQuery) -> GroupsPage:
-    """One page of IDs from the page's ``Next`` cursor."""
-    cursor = state.cursor.next if isinstance(state.cursor, NextCursor) else 0
-    answer = await client.get_appid_group_list(group_type=query.group_type, limit=query.limit, next=cursor)
-    more = answer.next != 0 and answer.next != cursor and bool(answer.group_ids)
-    nxt = fit(advance(state, NextCursor(next=answer.next))) if more else None
+    """One page of groups: its IDs from the (cached) chunk, their names from one ``get_group_info``."""
+    start, offset = _where(state)
+    size = query.limit * max(1, CHUNK // query.limit)
+    chunk = await client.get_appid_group_list(group_type=query.group_type, limit=size, next=start)
+    ids = list(chunk.group_ids[offset : offset + query.limit])
+    if offset + query.limit < len(chunk.group_ids):
+        nxt: PageState | None = fit(advance(state, ChunkCursor(next=start, offset=offset + query.limit)))
+    elif chunk.next not in (0, start) and chunk.group_ids:
+        nxt = fit(advance(state, ChunkCursor(next=chunk.next)))
+    else:
+        nxt = None
+    infos, missing = await _rows(client, ids)
+    pages = max(page_count(chunk.total_count, query.limit), state.page)
     return GroupsPage(header=command_line(query), **pager(state, nxt=nxt, prev=previous(state)),
-                      group_type=query.group_type, group_ids=list(answer.group_ids), total=answer.total_count,
-                      pages=max(page_count(answer.total_count, query.limit), state.page))
+                      group_type=query.group_type, group_ids=ids, total=chunk.total_count, infos=infos,
+                      names_missing=missing, pages=pages)
 
 
 SPEC = CommandSpec(
