@@ -12,13 +12,17 @@ from timbot.answer import answer_click
 from timbot.commands.state import PageState, decode
 from timbot.console.session import demo_client
 
-GOLDEN = Path(__file__).resolve().parents[1] / "data" / "button_values" / "v1.json"
-VALUES: list[dict[str, Any]] = json.loads(GOLDEN.read_text(encoding="utf-8"))["values"]
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "button_values"
+#: every value of every file: v1.json (the first release) and v1-chunks.json (chunked /im-groups pages)
+VALUES: list[dict[str, Any]] = [
+    value for path in sorted(GOLDEN.glob("*.json")) for value in json.loads(path.read_text("utf-8"))["values"]
+]
 
 
 def test_every_command_and_cursor_kind_is_held() -> None:
     kinds = {(v["state"]["q"]["k"], v["state"]["c"]["k"]) for v in VALUES}
-    assert kinds >= {("groups", "n"), ("group", "o"), ("joined", "o"), ("room", "t"), ("friends", "o")}
+    assert kinds >= {("groups", "n"), ("groups", "c"), ("group", "o"), ("joined", "o"), ("room", "t"),
+                     ("friends", "o")}
     assert {v["page"] for v in VALUES} >= {1, 2, 3}
     assert {v["action_id"] for v in VALUES} == {"timbot_next", "timbot_prev"}
 
