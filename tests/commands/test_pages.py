@@ -73,9 +73,11 @@ async def test_groups_walk_every_id_once() -> None:
     assert items == fake.group_ids
     assert len(pages) == 5 and all(isinstance(p, GroupsPage) and p.pages == 5 for p in pages)
     listed = [args for name, args in fake.calls if name == "get_appid_group_list"]
-    # one chunk of 1,000 (whole pages of 10) holds all 45 IDs: every page and every Previous is served from it
-    assert listed[0] == {"group_type": None, "limit": 1000, "next": 0}
-    assert all(args == listed[0] for args in listed)
+    # page 1 asks for its 10; then one chunk of 1,000 (whole pages of 10) from page 1's Next holds the
+    # other 35: every later page and every Previous is served from those two answers
+    assert listed[0] == {"group_type": None, "limit": 10, "next": 0}
+    asked = {(args["limit"], args["next"]) for args in listed}
+    assert len(asked) == 2 and (1000, listed[1]["next"]) in asked and listed[1]["next"] > 0
 
 
 async def test_joined_walk_and_call_arguments() -> None:

@@ -3,8 +3,9 @@
 Tencent: "Getting All Groups in an App" (``group_open_http_svc/get_appid_group_list``) gives up to 10,000 IDs
 a call at 1 call a second, with ``Next`` (0 when the list ends) and ``TotalCount``; "Getting Group Profiles"
 (``get_group_info``, 50 IDs a call) gives each page's names, types and member counts (the basic fields only,
-so no member list). A chunk of :data:`CHUNK` IDs is fetched once and kept in the answer cache, and the pages
-inside it are served from there: paging through a chunk costs no list call.
+so no member list). Page 1 asks for its own IDs only (the first answer comes as fast as Tencent gives 20 IDs);
+from page 2 on, a chunk of :data:`CHUNK` IDs is fetched once, from page 1's ``Next``, and kept in the answer
+cache, and the pages inside it are served from there: paging through a chunk costs no list call.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ async def _rows(client: TimApi, ids: list[str]) -> tuple[dict[str, GroupInfo], s
 async def fetch(client: TimApi, state: PageState, query: GroupsQuery) -> GroupsPage:
     """One page of groups: its IDs from the (cached) chunk, their names from one ``get_group_info``."""
     start, offset = _where(state)
-    size = query.limit * max(1, CHUNK // query.limit)
+    first = isinstance(state.cursor, ChunkCursor) and state.cursor == ChunkCursor()
+    size = query.limit if first else query.limit * max(1, CHUNK // query.limit)
     chunk = await client.get_appid_group_list(group_type=query.group_type, limit=size, next=start)
     ids = list(chunk.group_ids[offset : offset + query.limit])
     if offset + query.limit < len(chunk.group_ids):
