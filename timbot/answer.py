@@ -31,6 +31,7 @@ __all__ = [
     "failure",
     "reply_click",
     "reply_command",
+    "reply_share",
 ]
 
 logger = logging.getLogger(__name__)
@@ -129,10 +130,11 @@ def failure(exc: BaseException, *, what: str) -> Reply:
     return Reply(message=error_message(exc, ref=ref), outcome=f"error:{ref}", exit_code=1, page=False)
 
 
-async def _reply(making: Awaitable[Page], *, what: str) -> Reply:
+async def _reply(making: Awaitable[Page], *, what: str, share: bool = False,
+                 shared_by: str | None = None) -> Reply:
     try:
         page = await making
-        message = render_page(page)
+        message = render_page(page, share=share, shared_by=shared_by)
     except Exception as exc:  # the one handler: every error becomes words (and a logged ref if unexpected)
         return failure(exc, what=what)
     if page.only_error:
@@ -140,22 +142,36 @@ async def _reply(making: Awaitable[Page], *, what: str) -> Reply:
     return Reply(message=message, outcome="ok", exit_code=0, page=True)
 
 
-async def reply_command(client: TimApi, command: str, text: str) -> Reply:
+async def reply_command(client: TimApi, command: str, text: str, *, share: bool = False) -> Reply:
     """Answer a slash command; never raises but on cancellation.
 
     Args:
         client: the Tencent client.
         command: the command as Slack sends it.
         text: its arguments as Slack sends them (escaped).
+        share: give the page a Share button (``TIMBOT_ALLOW_SHARE``).
     """
-    return await _reply(command_page(client, command, text), what=f"command {command[:40]}")
+    return await _reply(command_page(client, command, text), what=f"command {command[:40]}", share=share)
 
 
-async def reply_click(client: TimApi, value: str) -> Reply:
+async def reply_click(client: TimApi, value: str, *, share: bool = False) -> Reply:
     """Answer a Previous/Next click; never raises but on cancellation.
 
     Args:
         client: the Tencent client.
         value: the clicked button's value (untrusted).
+        share: give the page a Share button.
     """
-    return await _reply(click_page(client, value), what="click")
+    return await _reply(click_page(client, value), what="click", share=share)
+
+
+async def reply_share(client: TimApi, value: str, *, user_id: str) -> Reply:
+    """The page a Share button stands for, as it is posted in the channel: "shared by" its sharer, no
+    buttons; never raises but on cancellation.
+
+    Args:
+        client: the Tencent client (the page is usually in its answer cache: no Tencent call).
+        value: the Share button's value (untrusted).
+        user_id: who shared it (a Slack user ID).
+    """
+    return await _reply(click_page(client, value), what="share", shared_by=user_id)

@@ -30,7 +30,7 @@ def test_names_and_kinds_are_unique_and_the_usage_opens_with_the_name() -> None:
 def test_everything_that_lists_commands_takes_them_from_the_registry() -> None:
     assert COMMANDS == tuple(spec.name for spec in SPECS)
     assert list(USAGE) == list(COMMANDS)
-    assert ACTIONS == PAGER_ACTIONS == ("timbot_next", "timbot_prev")
+    assert ACTIONS == PAGER_ACTIONS == ("timbot_next", "timbot_prev", "timbot_share")
     console_help = help_text(style=Style())
     assert all(spec.usage.splitlines()[0] in console_help for spec in SPECS)
 

@@ -72,6 +72,8 @@ class _Page:
     header: str
     number: int
     buttons: tuple[PagerButton, ...] = ()
+    #: the Share button: its value is the page's own state, encoded (None when the page cannot be shared)
+    share: PagerButton | None = None
 
     @property
     def only_error(self) -> int:

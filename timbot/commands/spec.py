@@ -24,6 +24,7 @@ __all__ = [
     "NEXT",
     "PAGER_ACTIONS",
     "PREV",
+    "SHARE",
     "CommandSpec",
     "TimApi",
     "by_offset",
@@ -34,10 +35,12 @@ __all__ = [
 
 Q = TypeVar("Q", GroupsQuery, GroupQuery, JoinedQuery, RoomQuery, FriendsQuery)
 
-#: The ``action_id`` of the Next and Previous buttons (already in users' Slack history: never renamed).
+#: The ``action_id`` of the Next and Previous buttons (already in users' Slack history: never renamed), and of
+#: the Share button (its value is the page's own state).
 NEXT: Final = "timbot_next"
 PREV: Final = "timbot_prev"
-PAGER_ACTIONS: Final[tuple[str, ...]] = (NEXT, PREV)
+SHARE: Final = "timbot_share"
+PAGER_ACTIONS: Final[tuple[str, ...]] = (NEXT, PREV, SHARE)
 
 
 class TimApi(Protocol):
@@ -144,7 +147,8 @@ def pager(state: PageState, *, nxt: PageState | None, prev: PageState | None) ->
         prev: the state Previous leads to, if there is a previous page.
 
     Returns:
-        ``number`` and ``buttons``, as keyword arguments of a page type (the spec adds ``header``).
+        ``number``, ``buttons`` and ``share`` (the page's own state, encoded, for the Share button), as
+        keyword arguments of a page type (the spec adds ``header``).
     """
     buttons = []
     if prev is not None:
@@ -152,4 +156,5 @@ def pager(state: PageState, *, nxt: PageState | None, prev: PageState | None) ->
         buttons.append(PagerButton(label=label, action_id=PREV, value=encode(prev)))
     if nxt is not None:
         buttons.append(PagerButton(label="Next ▶", action_id=NEXT, value=encode(nxt), primary=True))
-    return {"number": state.page, "buttons": tuple(buttons)}
+    share = PagerButton(label="Share", action_id=SHARE, value=encode(state))
+    return {"number": state.page, "buttons": tuple(buttons), "share": share}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import assert_never
+import re
+from typing import Final, assert_never
 
 from timbot.commands.results import (
     FriendListsPage,
@@ -23,6 +24,9 @@ from timbot.render.limits import Part, assemble, notice
 from timbot.render.message import Message
 
 __all__ = ["render_page"]
+
+#: A Slack user ID, the only thing ever put in a mention (``<@U123>``).
+_USER: Final = re.compile(r"[UW][A-Z0-9]{2,20}")
 
 
 def _of(number: int, pages: int) -> str:
@@ -45,11 +49,20 @@ def _room_context(page: RoomPage) -> list[str]:
     return parts
 
 
-def render_page(page: Page) -> Message:
+def _sharer(user: str) -> str:
+    """``shared by <@U123>`` for a real Slack user ID; anything else as escaped text."""
+    who = f"<@{user}>" if _USER.fullmatch(user) else escape(one_line(user))[:40]
+    return f"shared by {who}"
+
+
+def render_page(page: Page, *, share: bool = False, shared_by: str | None = None) -> Message:
     """Render one page as a Slack message inside Block Kit's limits.
 
     Args:
         page: what the commands layer made (``fetch_page`` or ``help_page``), buttons included.
+        share: add the page's Share button (when the page has one).
+        shared_by: the page as posted in the channel by this Slack user: "shared by" them, and no buttons
+            (the others in the channel could not use them).
     """
     parts: list[Part]
     match page:
@@ -81,5 +94,8 @@ def render_page(page: Page) -> Message:
             parts = friends_parts(page)
         case _:
             assert_never(page)
+    buttons = [*page.buttons, *([page.share] if share and page.share is not None else [])]
+    if shared_by is not None:
+        context, buttons = [_sharer(shared_by), *context], []
     return assemble(key=key, page=page.number, header=page.header, context=context, parts=parts,
-                    buttons=list(page.buttons))
+                    buttons=buttons)

@@ -65,7 +65,8 @@ def build_app(
     assert settings.slack_signing_secret is not None and settings.slack_bot_token is not None
     registry = tasks if tasks is not None else TaskRegistry()
     checks = authoriser if authoriser is not None else Authoriser(settings=settings)
-    worker = Worker(tim=tim, poster=poster if poster is not None else ResponsePoster(http=http))
+    worker = Worker(tim=tim, poster=poster if poster is not None else ResponsePoster(http=http),
+                    share=settings.timbot_allow_share)
     app = AsyncApp(
         # Bolt names a logger after the app and resets its level on every request: keep it out of
         # "timbot", whose INFO audit lines would otherwise be silenced after the first request.

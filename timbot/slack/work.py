@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from timbot.answer import Reply, describe_click, reply_click, reply_command
+from timbot.answer import Reply, describe_click, reply_click, reply_command, reply_share
+from timbot.commands.spec import SHARE
 from timbot.errors import AccessDenied
 from timbot.render import Message, error_message
 from timbot.slack.audit import Incoming, audit
@@ -14,8 +15,9 @@ from timbot.tim.client import TimClient
 __all__ = ["Worker"]
 
 
-def _payload(message: Message, *, replace: bool) -> dict[str, Any]:
-    return {**message.to_dict(), "response_type": "ephemeral", "replace_original": replace}
+def _payload(message: Message, *, replace: bool, in_channel: bool = False) -> dict[str, Any]:
+    kind = "in_channel" if in_channel else "ephemeral"
+    return {**message.to_dict(), "response_type": kind, "replace_original": replace}
 
 
 class Worker:
@@ -24,28 +26,41 @@ class Worker:
     Args:
         tim: the Tencent client.
         poster: posts to ``response_url``.
+        share: whether answers carry a Share button (``TIMBOT_ALLOW_SHARE``; a Share click is refused
+            without it, as if the button were not there).
     """
 
-    def __init__(self, *, tim: TimClient, poster: ResponsePoster) -> None:
+    def __init__(self, *, tim: TimClient, poster: ResponsePoster, share: bool = True) -> None:
         self._tim = tim
         self._poster = poster
+        self._share = share
 
     async def answer(self, incoming: Incoming) -> None:
         """Answer ``incoming`` and post the reply (the answer, or the error in words).
 
         A successful click replaces the page in place; an error is posted as a new ephemeral message,
-        so the page the user was reading stays. Never raises (except on cancellation).
+        so the page the user was reading stays. A Share click posts the page in the channel, visibly,
+        "shared by" the clicker and without buttons; the private copy stays. Never raises (except on
+        cancellation).
 
         Args:
             incoming: the command or click, already authorised and acknowledged.
         """
         is_click = incoming.kind == "click"
+        shared = is_click and incoming.what == SHARE
         answered: Reply
-        if is_click:
-            answered = await reply_click(self._tim, incoming.text)
+        if shared and not self._share:
+            await self.refuse(incoming, code="share-off", reason="sharing answers is turned off here")
+            return
+        if shared:
+            answered = await reply_share(self._tim, incoming.text, user_id=incoming.user_id)
+        elif is_click:
+            answered = await reply_click(self._tim, incoming.text, share=self._share)
         else:
-            answered = await reply_command(self._tim, incoming.what, incoming.text)
-        payload = _payload(answered.message, replace=is_click and answered.page)
+            answered = await reply_command(self._tim, incoming.what, incoming.text, share=self._share)
+        in_channel = shared and answered.page
+        payload = _payload(answered.message, replace=is_click and answered.page and not shared,
+                           in_channel=in_channel)
         delivered = await self._poster.post(incoming.response_url, payload)
         shown = describe_click(incoming.text) if is_click else None
         audit(incoming, answered.outcome, delivered=delivered, shown=shown)
