@@ -234,18 +234,24 @@ def get_group_info(data: DemoData, body: Mapping[str, Any], page_size: int) -> d
     return {"GroupInfo": answers}
 
 
+def _live_group(data: DemoData, group_id: str | None) -> Group:
+    """The group a live-room call names: 10015 for a malformed ID, 10010 for one that does not exist."""
+    assert group_id is not None  # a required field: Fields raised 10004 already
+    if not valid_group_id(group_id):
+        raise ApiError(10015, f"invalid GroupId {group_id}")
+    group = data.by_id.get(group_id)
+    if group is None:
+        raise ApiError(10010, f"group {group_id} does not exist or has been dismissed")
+    return group
+
+
 def get_members(data: DemoData, body: Mapping[str, Any], page_size: int) -> dict[str, Any]:
     """``group_open_avchatroom_http_svc/get_members``: online members, ``Timestamp`` paging, ``Mark``."""
     fields = Fields(body, bad_code=10004)
     group_id = fields.string("GroupId", required=True)
     timestamp = fields.integer("Timestamp", required=True, lo=0)
     mark = fields.integer("Mark", lo=0)
-    assert group_id is not None
-    if not valid_group_id(group_id):
-        raise ApiError(10015, f"invalid GroupId {group_id}")
-    group = data.by_id.get(group_id)
-    if group is None:
-        raise ApiError(10010, f"group {group_id} does not exist or has been dismissed")
+    group = _live_group(data, group_id)
     if group.type not in ("AVChatRoom", "Community"):
         raise ApiError(10007, f"get_members supports audio-video groups only, not {group.type}")
     online = data.online_members(group)[:MEMBERS_CAP]
@@ -270,13 +276,7 @@ def get_members(data: DemoData, body: Mapping[str, Any], page_size: int) -> dict
 def get_online_member_num(data: DemoData, body: Mapping[str, Any], page_size: int) -> dict[str, Any]:
     """``group_open_http_svc/get_online_member_num``: how many are online in a live room (all of them, not
     only the latest 1000 that ``get_members`` lists)."""
-    group_id = Fields(body, bad_code=10004).string("GroupId", required=True)
-    assert group_id is not None
-    if not valid_group_id(group_id):
-        raise ApiError(10015, f"invalid GroupId {group_id}")
-    group = data.by_id.get(group_id)
-    if group is None:
-        raise ApiError(10010, f"group {group_id} does not exist or has been dismissed")
+    group = _live_group(data, Fields(body, bad_code=10004).string("GroupId", required=True))
     if group.type != "AVChatRoom":
         raise ApiError(10007, f"only AVChatRoom groups have an online count, not {group.type}")
     return {"OnlineMemberNum": len(data.online_members(group))}
