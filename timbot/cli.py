@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
         "socket",
         help="connect to Slack in Socket Mode (a laptop with no public URL)",
         description="Answer Slack over a Socket Mode connection. Needs SLACK_APP_TOKEN (xapp-...), "
-        "SLACK_BOT_TOKEN, TIM_SDKAPPID and TIM_SECRET_KEY.",
+        "SLACK_BOT_TOKEN, TIM_SDKAPPID and TIM_SECRET_KEY. While Slack cannot be reached it retries with "
+        "backoff (up to about every 30 s) until Ctrl-C; a refused token stops it (exit status 2).",
     )
     sub.add_parser(
         "demo",

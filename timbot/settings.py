@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     timbot_allow_share: bool = True
     #: the largest request body accepted, in bytes (Slack's payloads are far smaller); 413 above it
     timbot_max_body: int = Field(default=DEFAULT_MAX_BODY, ge=65_536, le=1_073_741_824)
+    #: ``timbot socket``: seconds before the first new attempt when Slack cannot be reached (doubled after
+    #: each failed one, up to 30 s)
+    timbot_socket_backoff: float = Field(default=1.0, gt=0, le=30)
 
     #: ``DEBUG`` shows every Tencent call; the audit lines are ``INFO``
     timbot_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -4,128 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import time
-import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
-from aiohttp import WSMsgType, web
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import HTMLResponse, JSONResponse
 
 from tests.conftest import register_secret
 from tests.e2e.conftest import buttons, visible_text
-from tests.slack.fakes import BOT_TOKEN, TEAM, FakeSlack, ServerThread, click_payload, command_fields
-from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
+from tests.slack.fakes import TEAM, ServerThread, click_payload
+from tests.slack.socketfake import (
+    ACK_LIMIT,
+    APP_TOKEN,
+    PROXY_VARIABLES,
+    Harness,
+    slash_payload,
+    socket_settings,
+    socket_slack,
+)
+from timbot.emulator import Emulator
 from timbot.errors import ConfigError
-from timbot.settings import Settings, load_settings
+from timbot.settings import Settings
+from timbot.slack.reconnect import ReconnectingClient
 from timbot.slack.socket import _socket_mode
-
-APP_TOKEN = register_secret("xapp-1-A0TIMBOT-test-app-token")
-#: Slack's WebSocket URL carries a one-time ticket: a credential like the tokens.
-TICKET = register_secret("socket-ticket-5d1e0c7a9b")
-#: Slack wants every envelope acknowledged within 3 s.
-ACK_LIMIT = 3.0
-
-
-@dataclass
-class SocketSlack:
-    """The WebSocket half of Socket Mode, served by aiohttp in the test's event loop.
-
-    Sends ``hello`` on connect, then whatever envelopes the test sends; records every frame the app sends
-    back (the acknowledgements) with its arrival time.
-    """
-
-    url: str = ""
-    connections: int = 0
-    frames: list[dict[str, Any]] = field(default_factory=list)
-    _ws: web.WebSocketResponse | None = None
-    _connected: asyncio.Event = field(default_factory=asyncio.Event)
-    _acks: dict[str, asyncio.Future[tuple[float, dict[str, Any]]]] = field(default_factory=dict)
-    _closed: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def link(self, request: web.Request) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse()
-        await ws.prepare(request)
-        self.connections += 1
-        self._ws = ws
-        await ws.send_json(
-            {
-                "type": "hello",
-                "num_connections": 1,
-                "debug_info": {"host": "applink-test", "approximate_connection_time": 18060},
-                "connection_info": {"app_id": "A0TIMBOT"},
-            }
-        )
-        self._connected.set()
-        async for message in ws:
-            if message.type != WSMsgType.TEXT:
-                continue
-            frame = json.loads(message.data)
-            self.frames.append(frame)
-            waiter = self._acks.get(str(frame.get("envelope_id")))
-            if waiter is not None and not waiter.done():
-                waiter.set_result((time.monotonic(), frame))
-        self._closed.set()
-        return ws
-
-    async def connected(self, within: float = 5.0) -> None:
-        await asyncio.wait_for(self._connected.wait(), within)
-
-    async def closed(self, within: float = 5.0) -> None:
-        await asyncio.wait_for(self._closed.wait(), within)
-
-    async def send(self, kind: str, payload: dict[str, Any]) -> tuple[float, dict[str, Any]]:
-        """Send one envelope; return (seconds until acknowledged, the acknowledgement frame)."""
-        assert self._ws is not None
-        envelope_id = str(uuid.uuid4())
-        waiter: asyncio.Future[tuple[float, dict[str, Any]]] = asyncio.get_running_loop().create_future()
-        self._acks[envelope_id] = waiter
-        started = time.monotonic()
-        await self._ws.send_json(
-            {
-                "envelope_id": envelope_id,
-                "type": kind,
-                "payload": payload,
-                "accepts_response_payload": kind == "slash_commands",
-                "retry_attempt": 0,
-                "retry_reason": "",
-            }
-        )
-        arrived, frame = await asyncio.wait_for(waiter, ACK_LIMIT * 2)
-        assert frame.get("envelope_id") == envelope_id
-        return arrived - started, frame
-
-
-@dataclass
-class Harness:
-    slack: FakeSlack
-    slack_url: str
-    socket: SocketSlack
-    emulator: Emulator
-    opened_with: list[str]
-
-    def hook(self) -> tuple[str, str]:
-        key = uuid.uuid4().hex
-        return key, f"{self.slack_url}/hooks/{key}"
-
-    async def answer(self, key: str, within: float = 8.0) -> dict[str, Any]:
-        deadline = time.monotonic() + within
-        while not (posts := self.slack.posts_for(key)):
-            assert time.monotonic() < deadline, f"no answer posted to hook {key}"
-            await asyncio.sleep(0.02)
-        assert len(posts) == 1, posts
-        return posts[0]
-
-
-def slash_payload(command: str, text: str, *, response_url: str, user: str = "U0ALICE") -> dict[str, Any]:
-    """The ``payload`` of a ``slash_commands`` envelope: the slash command's form fields as JSON."""
-    return dict(command_fields(command, text, response_url=response_url, user=user))
 
 
 @pytest.fixture
@@ -138,57 +38,10 @@ def tencent() -> Iterator[tuple[Emulator, str]]:
 
 @pytest.fixture
 async def harness(tencent: tuple[Emulator, str], monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Harness]:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+    for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    socket = SocketSlack()
-    ws_app = web.Application()
-    ws_app.router.add_get("/link", socket.link)
-    runner = web.AppRunner(ws_app, handle_signals=False, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    socket.url = f"ws://127.0.0.1:{port}/link?ticket={TICKET}"
-
-    opened_with: list[str] = []
-
-    async def connections_open(request: Request) -> Response:
-        token = request.headers.get("authorization", "").removeprefix("Bearer ")
-        opened_with.append(token)
-        if token != APP_TOKEN:
-            return JSONResponse({"ok": False, "error": "invalid_auth"})
-        return JSONResponse({"ok": True, "url": socket.url})
-
-    fake = FakeSlack()
-    api = Starlette(
-        routes=[*fake.app().routes, Route("/api/apps.connections.open", connections_open, methods=["POST"])]
-    )
-    server = ServerThread(api, lifespan="off").start()
-    emulator, _ = tencent
-    try:
-        yield Harness(
-            slack=fake, slack_url=server.url, socket=socket, emulator=emulator, opened_with=opened_with
-        )
-    finally:
-        server.stop()
-        await runner.cleanup()
-
-
-def socket_settings(harness: Harness, tim_url: str, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "slack_app_token": APP_TOKEN,
-        "slack_bot_token": BOT_TOKEN,
-        "slack_signing_secret": None,  # Socket Mode requests are not signed: none is needed
-        "slack_api_url": f"{harness.slack_url}/api/",
-        "tim_sdkappid": DEMO_SDKAPPID,
-        "tim_secret_key": DEMO_KEY,
-        "tim_base_url": tim_url,
-        "timbot_allowed_users": "",
-        "timbot_allowed_channels": "",
-        "timbot_allow_guests": False,
-    }
-    values.update(overrides)
-    return load_settings(**values)
+    async with socket_slack(tencent[0]) as built:
+        yield built
 
 
 @contextlib.asynccontextmanager
@@ -217,8 +70,8 @@ async def test_command_click_and_guest_over_socket_mode(
 ) -> None:
     settings = socket_settings(harness, tencent[1], slack_signing_secret=signing_secret)
     async with running(settings, harness):
-        # apps.connections.open with the app-level token: once to check it at start-up, once to connect
-        assert harness.opened_with == [APP_TOKEN, APP_TOKEN]
+        # apps.connections.open with the app-level token, once: connecting is the start-up check
+        assert harness.opened_with == [APP_TOKEN]
 
         # /im-groups: acknowledged over the socket at once, answered on response_url with page 1.
         key, url = harness.hook()
@@ -306,3 +159,49 @@ async def test_a_refused_app_token_stops_start_up_with_one_line(
     assert "invalid_auth" in str(refused.value) and wrong not in str(refused.value)
     assert harness.opened_with == [wrong], "one check, no retry loop"
     assert not harness.emulator.calls
+
+
+async def test_a_portal_page_or_slack_unwell_is_retried_not_taken_for_a_refused_token(
+    harness: Harness, tencent: tuple[Emulator, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    harness.socket.open_faults = [
+        HTMLResponse("<html>Sign in to Hotel Wi-Fi</html>"),  # a captive portal's page, with 200
+        JSONResponse({"ok": False, "error": "service_unavailable"}, status_code=503),
+        JSONResponse({"ok": True}),  # no URL: not Slack's answer either
+        JSONResponse({"ok": False, "error": "ratelimited"}, status_code=429, headers={"Retry-After": "0"}),
+    ]
+    settings = socket_settings(harness, tencent[1], timbot_socket_backoff=0.05)
+    async with running(settings, harness):
+        assert harness.opened_with == [APP_TOKEN] * 5
+    ours = [r for r in caplog.records if r.name == "timbot.slack.socket"]
+    assert [r.levelname for r in ours] == ["WARNING", "DEBUG", "DEBUG", "DEBUG", "INFO"]
+    assert "HTTP 200 with no answer from Slack in it: a captive portal?" in ours[0].getMessage()
+    assert "Slack answered HTTP 503 service_unavailable" in ours[1].getMessage()
+    assert "HTTP 200 with no answer from Slack in it" in ours[2].getMessage()
+    # waited as the Retry-After asked, not the backoff
+    assert "Slack answered HTTP 429 ratelimited); next in 0.0 s" in ours[3].getMessage()
+    assert ours[4].getMessage() == "connected to Slack over Socket Mode after 4 failed attempts"
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+async def test_a_failure_that_is_not_the_network_shows_its_traceback_once_and_is_retried(
+    harness: Harness, tencent: tuple[Emulator, str], caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opened = ReconnectingClient._open_url
+    calls: list[int] = []
+
+    async def buggy(self: ReconnectingClient) -> str:
+        calls.append(1)
+        if len(calls) <= 2:
+            raise RuntimeError("a bug")
+        return await opened(self)
+
+    monkeypatch.setattr(ReconnectingClient, "_open_url", buggy)
+    settings = socket_settings(harness, tencent[1], timbot_socket_backoff=0.05)
+    async with running(settings, harness):
+        pass
+    ours = [r for r in caplog.records if r.name == "timbot.slack.socket"]
+    assert [r.levelname for r in ours] == ["ERROR", "DEBUG", "INFO"]
+    assert ours[0].exc_info is not None and "RuntimeError: a bug" in ours[0].getMessage()
+    assert ours[1].exc_info is None

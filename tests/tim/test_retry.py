@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from timbot.tim.codes import CODES, explain
-from timbot.tim.retry import SLACK_RESPONSE_POLICY, TENCENT_POLICY, RetryPolicy
+from timbot.tim.retry import SLACK_RESPONSE_POLICY, SLACK_SOCKET_POLICY, TENCENT_POLICY, RetryPolicy
 
 SAMPLES = 500
 
@@ -31,7 +31,7 @@ def test_the_defaults_retry_nothing() -> None:
 @pytest.mark.parametrize(
     "bad",
     [{"max_tries": 0}, {"jitter": 1.0}, {"jitter": -0.1}, {"backoff": -1.0}, {"rate_limit_budget": -1.0},
-     {"retry_after_cap": -1.0}, {"kinds": frozenset({"fatal"})}],
+     {"retry_after_cap": -1.0}, {"max_delay": -1.0}, {"kinds": frozenset({"fatal"})}],
 )  # fmt: skip
 def test_nonsense_is_refused(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError):
@@ -78,6 +78,19 @@ def test_the_tencent_backoff_sequence() -> None:
 
 def test_no_jitter_gives_the_exact_sequence() -> None:
     assert [SLACK_RESPONSE_POLICY.delay(a) for a in (1, 2, 3)] == [0.3, 0.6, 1.2]
+
+
+def test_the_socket_backoff_doubles_from_1_s_up_to_30_s_stays_jittered_and_never_overflows() -> None:
+    policy = SLACK_SOCKET_POLICY
+    for attempt, base in ((1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (5, 16.0)):
+        delays = [policy.delay(attempt) for _ in range(SAMPLES)]
+        assert all(base * 0.8 <= d <= base * 1.2 for d in delays), attempt
+        assert min(delays) < base < max(delays)
+    for attempt in (6, 7, 100, 5000):  # the doubling stops at 30 s, the jitter does not; no OverflowError
+        delays = [policy.delay(attempt) for _ in range(SAMPLES)]
+        assert all(24.0 <= d <= 36.0 for d in delays) and min(delays) < 30.0 < max(delays), attempt
+    assert policy.retry_after_delay(429, "45") == 45.0 and policy.retry_after_delay(429, "600") == 60.0
+    assert RetryPolicy(backoff=1.0).delay(5000) > 0  # no cap: still a number
 
 
 def test_rate_limit_waits_grow_and_are_never_shorter_than_asked() -> None:

@@ -1,30 +1,49 @@
-"""Socket Mode (``timbot socket``): the Bolt app over Slack's WebSocket, for a laptop with no public URL."""
+"""Socket Mode (``timbot socket``): the Bolt app over Slack's WebSocket, for a laptop with no public URL.
+
+The connection is :class:`~timbot.slack.reconnect.ReconnectingClient`'s: while Slack cannot be reached (at
+start-up or after the socket drops) it retries with backoff, saying so in one line; a refused app token
+stops the command with one line instead.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 
 from pydantic import SecretStr
+from slack_sdk.web.async_client import AsyncWebClient
 
-from timbot.errors import ConfigError
 from timbot.settings import Settings
 from timbot.slack.app import build_app
+from timbot.slack.reconnect import PING_INTERVAL, ReconnectingClient, SocketHandler
 from timbot.slack.respond import response_client
 from timbot.slack.serving import ensure_logging, tune_gc
 from timbot.slack.tasks import TaskRegistry
 from timbot.tim.client import TimClient
+from timbot.tim.retry import SLACK_SOCKET_POLICY
 
 __all__ = ["run_socket_mode"]
 
 #: Seconds Socket Mode waits, on exit, for answers already acknowledged.
 GRACE = 20.0
+#: Seconds ``apps.connections.open`` may take (a slow hotel network still gets its socket).
+OPEN_TIMEOUT = 10
 
 
-async def _socket_mode(settings: Settings, *, tune_process: bool = False) -> None:
-    """Serve over Socket Mode until cancelled; ``tune_process`` as in ``timbot.asgi.create_app``."""
-    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+async def _socket_mode(
+    settings: Settings, *, tune_process: bool = False, ping_interval: float = PING_INTERVAL
+) -> None:
+    """Serve over Socket Mode until cancelled.
 
+    Args:
+        settings: the loaded settings.
+        tune_process: as in ``timbot.asgi.create_app``.
+        ping_interval: seconds between the socket's pings (a socket that stops answering is replaced).
+
+    Raises:
+        ConfigError: a required setting is missing, or Slack refused the app token.
+    """
     if tune_process:
         ensure_logging(level=settings.timbot_log_level, fmt=settings.timbot_log_format)
     settings.require("slack_app_token", "slack_bot_token", "tim_sdkappid", "tim_secret_key")
@@ -33,17 +52,26 @@ async def _socket_mode(settings: Settings, *, tune_process: bool = False) -> Non
     if settings.slack_signing_secret is None or not settings.slack_signing_secret.get_secret_value():
         # Socket Mode does not sign requests; Bolt still wants a value to build the app.
         settings = settings.model_copy(update={"slack_signing_secret": SecretStr("socket-mode-unsigned")})
-    await _check_app_token(settings, app_token)
     tasks = TaskRegistry()
     async with response_client() as http, contextlib.AsyncExitStack() as stack:
         tim = TimClient.from_settings(settings)
         stack.push_async_callback(tim.aclose)
         bolt = build_app(settings, tim=tim, http=http, tasks=tasks)
-        handler = AsyncSocketModeHandler(bolt, app_token.get_secret_value())
+        client = ReconnectingClient(
+            app_token=app_token.get_secret_value(),
+            # Not Bolt's client: its 1 s timeout is for the ack path, and its own retry of a failed
+            # connection would only stretch one attempt of the client's.
+            web_client=AsyncWebClient(
+                base_url=settings.slack_api_url, timeout=OPEN_TIMEOUT, retry_handlers=[]
+            ),
+            policy=dataclasses.replace(SLACK_SOCKET_POLICY, backoff=settings.timbot_socket_backoff),
+            ping_interval=ping_interval,
+        )
+        handler = SocketHandler(bolt, client)
         if tune_process:
             tune_gc()  # everything the process keeps is made: freeze it (see tune_gc)
         try:
-            await handler.start_async()  # type: ignore[no-untyped-call]
+            await client.serve()
         finally:
             # Leave the socket first: while it is open Slack keeps sending envelopes, which would be
             # acknowledged and then cut off when the process ends. Answers go to response_url, so the
@@ -52,27 +80,6 @@ async def _socket_mode(settings: Settings, *, tune_process: bool = False) -> Non
                 await handler.close_async()  # type: ignore[no-untyped-call]
             finally:
                 await tasks.drain(GRACE)
-
-
-async def _check_app_token(settings: Settings, app_token: SecretStr) -> None:
-    """Ask Slack once for a socket with the app token, so a wrong token stops start-up with one line.
-
-    Left alone, Bolt's handler retries a refused token every 10 s forever. Network errors are left to it:
-    it retries them, which is right for a laptop that is briefly offline.
-
-    Raises:
-        ConfigError: Slack refused the token (``invalid_auth``, ``not_allowed_token_type``, ...).
-    """
-    from slack_sdk.errors import SlackApiError
-    from slack_sdk.web.async_client import AsyncWebClient
-
-    probe = AsyncWebClient(base_url=settings.slack_api_url, timeout=10)
-    try:
-        await probe.apps_connections_open(app_token=app_token.get_secret_value())
-    except SlackApiError as exc:
-        error = exc.response.get("error", "refused") if exc.response is not None else "refused"
-        problem = f"Slack refused it ({error}); use an app-level token with connections:write"
-        raise ConfigError("SLACK_APP_TOKEN", problem) from None
 
 
 def run_socket_mode(settings: Settings) -> None:
@@ -85,7 +92,7 @@ def run_socket_mode(settings: Settings) -> None:
         settings: the loaded settings.
 
     Raises:
-        ConfigError: ``SLACK_APP_TOKEN`` or another required setting is missing.
+        ConfigError: ``SLACK_APP_TOKEN`` or another required setting is missing, or Slack refused the token.
     """
     settings.require("slack_app_token")
     asyncio.run(_socket_mode(settings, tune_process=True))

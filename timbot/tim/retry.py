@@ -1,10 +1,11 @@
 """``RetryPolicy``: which failures are tried again, how many times, and how long to wait before each try.
 
 One kind of object for every retry loop in timbot: the Tencent call path (:data:`TENCENT_POLICY`, read by
-:class:`~timbot.tim.callpath.CallPath`) and the Slack ``response_url`` poster (:data:`SLACK_RESPONSE_POLICY`,
-read by :class:`~timbot.slack.respond.ResponsePoster`). The loops themselves stay with their callers, who
-know what a failure is (a Tencent envelope, a request that may or may not have reached Slack); the policy
-answers "is this retried?" and "how long until the next try?".
+:class:`~timbot.tim.callpath.CallPath`), the Slack ``response_url`` poster (:data:`SLACK_RESPONSE_POLICY`,
+read by :class:`~timbot.slack.respond.ResponsePoster`) and the Socket Mode connection
+(:data:`SLACK_SOCKET_POLICY`, read by :class:`~timbot.slack.reconnect.ReconnectingClient`). The loops
+themselves stay with their callers, who know what a failure is (a Tencent envelope, a request that may or
+may not have reached Slack); the policy answers "is this retried?" and "how long until the next try?".
 """
 
 from __future__ import annotations
@@ -15,12 +16,21 @@ from typing import Final
 
 from timbot.tim.codes import Kind
 
-__all__ = ["RETRY_AFTER_STATUSES", "SLACK_RESPONSE_POLICY", "TENCENT_POLICY", "RetryPolicy"]
+__all__ = [
+    "RETRY_AFTER_STATUSES",
+    "SLACK_RESPONSE_POLICY",
+    "SLACK_SOCKET_POLICY",
+    "TENCENT_POLICY",
+    "RetryPolicy",
+]
 
 #: The statuses whose ``Retry-After`` header a policy may honour (RFC 9110 §10.2.3).
 RETRY_AFTER_STATUSES: Final = frozenset({429, 503})
 #: Longer ``Retry-After`` values than this many digits are not parsed (they are over any cap anyway).
 _MAX_DIGITS = 9
+#: The backoff doubles at most this many times (``2.0 ** 1024`` is past a float: a loop that never gives up
+#: would otherwise fail on its 1025th retry).
+_MAX_DOUBLINGS = 64
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,6 +53,8 @@ class RetryPolicy:
         retry_once: codes of a retried kind that get one retry only, whatever ``max_tries`` says.
         not_retried: codes of a retried kind that are raised at once.
         backoff: seconds before the first backoff retry; doubled for each one after.
+        max_delay: where the doubling of the backoff wait stops (the wait is then jittered like any
+            other); None for no limit.
         jitter: the fraction by which each wait is randomised: a backoff delay is multiplied by a factor
             between ``1 - jitter`` and ``1 + jitter``, a rate-limit wait (which must never be shorter than
             asked) by one between 1 and ``1 + jitter``.
@@ -62,6 +74,7 @@ class RetryPolicy:
     retry_once: frozenset[int] = frozenset()
     not_retried: frozenset[int] = frozenset()
     backoff: float = 0.0
+    max_delay: float | None = None
     jitter: float = 0.0
     rate_limit_wait: float = 1.0
     rate_limit_budget: float = 0.0
@@ -77,6 +90,8 @@ class RetryPolicy:
         for name in ("backoff", "rate_limit_wait", "rate_limit_budget", "retry_after_cap"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
+        if self.max_delay is not None and self.max_delay < 0:
+            raise ValueError("max_delay must not be negative")
         if "fatal" in self.kinds:
             raise ValueError("fatal codes are never retried")
 
@@ -98,12 +113,17 @@ class RetryPolicy:
         return kind in self.kinds and code not in self.not_retried
 
     def delay(self, attempt: int) -> float:
-        """Seconds before backoff retry number ``attempt``: ``backoff * 2 ** (attempt - 1)``, jittered.
+        """Seconds before backoff retry number ``attempt``: ``backoff * 2 ** (attempt - 1)`` (at most
+        ``max_delay``), jittered.
 
         Args:
             attempt: 1 for the first retry, 2 for the second, ...
         """
-        return self.backoff * 2.0 ** (attempt - 1) * random.uniform(1.0 - self.jitter, 1.0 + self.jitter)
+        doublings = min(attempt - 1, _MAX_DOUBLINGS)
+        wait = self.backoff * 2.0**doublings
+        if self.max_delay is not None:
+            wait = min(wait, self.max_delay)
+        return wait * random.uniform(1.0 - self.jitter, 1.0 + self.jitter)
 
     def rate_limit_delay(self, attempt: int) -> float:
         """Seconds after a rate-limit answer: ``rate_limit_wait * 1.5 ** (attempt - 1)``, jittered upwards.
@@ -158,4 +178,16 @@ SLACK_RESPONSE_POLICY: Final = RetryPolicy(
     backoff=0.3,
     retry_after=True,
     retry_after_cap=5.0,
+)
+
+#: Slack Socket Mode's connection (``apps.connections.open`` and the WebSocket), which a laptop may lose for
+#: hours: retried for as long as the process runs (``max_tries`` is not read), 1 s, 2 s, 4 s ... apart up to
+#: 30 s, each wait jittered by 20 % (24 to 36 s once the doubling stops); a 429's ``Retry-After`` is honoured
+#: up to 60 s.
+SLACK_SOCKET_POLICY: Final = RetryPolicy(
+    backoff=1.0,
+    max_delay=30.0,
+    jitter=0.2,
+    retry_after=True,
+    retry_after_cap=60.0,
 )
