@@ -34,7 +34,7 @@ def _click(app: AppProcess, slack: FakeSlack, slack_url: str, value: str) -> Non
 
 
 def _wait_for(app: AppProcess, needle: str) -> str:
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 15  # the audit line is written after the answer is posted
     while needle not in app.log() and time.monotonic() < deadline:
         time.sleep(0.05)
     return app.log()
