@@ -1,4 +1,4 @@
-"""What the terminal front ends share: the demo client, Slack-style command text, clicks and exit codes."""
+"""What the terminal front ends share: the demo client, Slack-style command text, replies and printing."""
 
 from __future__ import annotations
 
@@ -9,22 +9,18 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from timbot.console.mrkdwn import Style, use_color
 from timbot.console.terminal import Button, buttons, render_message
-from timbot.errors import TimbotError
 
 if TYPE_CHECKING:
     from timbot.answer import Reply
     from timbot.emulator import Emulator
-    from timbot.render import Message
     from timbot.tim.client import TimClient
 
 __all__ = [
     "DEMO_BASE_URL",
     "demo_client",
     "find_button",
-    "print_error",
     "print_message",
     "reply_line",
-    "send_command",
     "split_command",
 ]
 
@@ -68,22 +64,6 @@ def split_command(line: str) -> tuple[str, str]:
     return command.lower(), text
 
 
-async def send_command(client: TimClient, line: str) -> Message:
-    """Answer one typed command line through the pipeline Slack uses.
-
-    Args:
-        client: the Tencent client (configured app or demo emulator).
-        line: the command line, e.g. ``/im-groups Public --limit 5``.
-
-    Raises:
-        UsageError, ExpiredError, TimError: as ``answer_command`` does.
-    """
-    from timbot.answer import answer_command
-
-    command, text = split_command(line)
-    return await answer_command(client, command, text)
-
-
 async def reply_line(client: TimClient, line: str) -> Reply:
     """Answer one typed command line as Slack would, errors in words (``timbot.answer.reply_command``).
 
@@ -121,15 +101,3 @@ def print_message(message: Mapping[str, Any], *, stream: TextIO | None = None) -
     """
     out = stream or sys.stdout
     print(render_message(message, style=Style(color=use_color(out)), width=_width(out)), file=out)
-
-
-def print_error(exc: TimbotError, *, stream: TextIO | None = None) -> None:
-    """Print the message Slack would get for ``exc`` (``error_message``), on standard error by default.
-
-    Args:
-        exc: the error.
-        stream: where to print; standard error when omitted.
-    """
-    from timbot.render import error_message
-
-    print_message(error_message(exc).to_dict(), stream=stream or sys.stderr)
