@@ -23,6 +23,7 @@ from bench.stats import Rep
 
 TARGETS = ("floor", "bolt", "bolt-pbr", "timbot")
 PAGES = ("", "Public", "Private", "ChatRoom", "Community")
+BENCH_DIR = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -244,25 +245,54 @@ async def measure(run: Run, profile: Profile, log: list[str]) -> Results:
         await h.aclose()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and write the report.
+def report_path(name: str) -> Path:
+    """Where a run of profile ``name`` writes its report unless ``--out`` says otherwise.
+
+    The full run writes the committed ``bench/RESULTS.md``; the others (quick, smoke) write
+    ``bench/RESULTS-<name>.md`` beside it (git-ignored), so they never overwrite the full run's figures.
 
     Args:
-        argv: command-line arguments.
+        name: the profile (full, quick, smoke).
+    """
+    return BENCH_DIR / ("RESULTS.md" if name == "full" else f"RESULTS-{name}.md")
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line, with ``name`` (the profile) set and ``out`` resolved (see ``report_path``).
+
+    Args:
+        argv: command-line arguments (``sys.argv[1:]`` if None).
     """
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="a short run (about a minute)")
-    parser.add_argument("--smoke", action="store_true", help="a tiny run that only checks the harness works")
+    parser.add_argument("--quick", action="store_true",
+                        help="a short run (about a minute), written to bench/RESULTS-quick.md")
+    parser.add_argument("--smoke", action="store_true",
+                        help="a tiny run that only checks the harness works, "
+                             "written to bench/RESULTS-smoke.md")
     parser.add_argument("--memory-only", action="store_true", help="the memory phase only (printed)")
     parser.add_argument("--latency", type=float, default=0.05, help="injected Tencent latency, seconds")
     parser.add_argument("--seed", type=int, default=0, help="emulator data seed")
     parser.add_argument("--profile", action="store_true",
                         help="run the main timbot server under py-spy and print where its time goes "
                              "(figures are inflated by the sampling)")
-    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("RESULTS.md"),
-                        help="where to write the report (default bench/RESULTS.md)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where to write the report (default bench/RESULTS.md for the full run, "
+                             "bench/RESULTS-quick.md with --quick, bench/RESULTS-smoke.md with --smoke)")
     args = parser.parse_args(argv)
-    name = "smoke" if args.smoke else "quick" if args.quick else "memory" if args.memory_only else "full"
+    args.name = "smoke" if args.smoke else "quick" if args.quick else "memory" if args.memory_only else "full"
+    if args.out is None:
+        args.out = report_path(args.name)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and write the report.
+
+    Args:
+        argv: command-line arguments.
+    """
+    args = parse(argv)
+    name = args.name
     rundir = Path(tempfile.mkdtemp(prefix="timbot-bench-"))
     command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
     print(f"timbot benchmark ({name}); logs in {rundir}", flush=True)
@@ -280,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     if profile is not None:
         print(summarize(profile))
         command += "  # profiled: figures inflated by py-spy"
-    if name == "memory":  # a check while working on memory: figures printed, RESULTS.md left alone
+    if name == "memory":  # a check while working on memory: figures printed, no report written
         mib = 2**20
         print(f"memory: {results.rss_before / mib:.1f} -> {results.rss_after / mib:.1f} MB "
               f"(+{(results.rss_after - results.rss_before) / mib:.1f} MB) over {results.memory_commands} "

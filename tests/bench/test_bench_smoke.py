@@ -7,9 +7,23 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.run import parse
 from bench.stats import Figure, Rep, percentile
 
 ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "bench"
+
+
+def test_each_run_writes_its_own_report() -> None:
+    # the full run writes the committed figures; a quick (or smoke) run never overwrites them
+    assert parse([]).out == BENCH / "RESULTS.md"
+    assert parse(["--quick"]).out == BENCH / "RESULTS-quick.md"
+    assert parse(["--quick", "--latency", "0.01"]).out == BENCH / "RESULTS-quick.md"
+    assert parse(["--smoke"]).out == BENCH / "RESULTS-smoke.md"
+    assert parse(["--quick", "--out", "elsewhere.md"]).out == Path("elsewhere.md")
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "bench/RESULTS-quick.md" in ignored and "bench/RESULTS-smoke.md" in ignored
+    assert "bench/RESULTS.md" not in ignored
 
 
 def test_percentiles_are_nearest_rank() -> None:
@@ -25,11 +39,16 @@ def test_percentiles_are_nearest_rank() -> None:
 
 def test_smoke_run_measures_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
+    committed = (BENCH / "RESULTS.md").read_bytes()
+    before = sorted(p.name for p in BENCH.iterdir())
     proc = subprocess.run(
         [sys.executable, "-m", "bench", "--smoke", "--out", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=180,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert (BENCH / "RESULTS.md").read_bytes() == committed, "the committed results are left as they were"
+    assert sorted(p.name for p in BENCH.iterdir()) == before, "nothing is left in bench/"
+    assert f"written to {out}" in proc.stdout
     report = out.read_text()
     verdicts = re.findall(r"^- \*\*(PASS|MISS)\*\* ", report, flags=re.M)
     assert len(verdicts) == 9, report
@@ -43,3 +62,4 @@ def test_smoke_run_measures_every_figure(tmp_path: Path) -> None:
     assert "Non-200 acks: none" in report
     # the emulator counted the Tencent calls: one per distinct /im-groups page, one for the same group
     assert re.search(r"^\| 1 \| 2 \| [0-9.]+ s \| 1 \| 8/8 \|$", report, flags=re.M), report
+
