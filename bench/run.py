@@ -7,11 +7,14 @@ import asyncio
 import os
 import secrets
 import shlex
+import shutil
+import signal
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 
 from bench import scenarios
 from bench.load import Signer, send, session
@@ -285,31 +288,60 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def _print_log_tails(rundir: Path, lines: int = 20) -> None:
+    """Print the end of every server log of a failed run to stderr (the run directory is removed after).
+
+    Args:
+        rundir: the run directory.
+        lines: how many lines of each log.
+    """
+    for log in sorted(rundir.glob("*.log")):
+        tail = log.read_text(errors="replace").splitlines()[-lines:]
+        if tail:
+            print(f"--- {log.name} (last {len(tail)} lines)", *tail, sep="\n", file=sys.stderr)
+
+
+def _terminated(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # so the finally clauses stop the servers and remove the run directory
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and write the report.
+
+    The servers' logs (and a profile) go to a temporary run directory, removed at the end whether the run
+    succeeds, fails or is interrupted (Ctrl-C or SIGTERM); after a failure the end of each log is printed
+    first.
 
     Args:
         argv: command-line arguments.
     """
     args = parse(argv)
     name = args.name
-    rundir = Path(tempfile.mkdtemp(prefix="timbot-bench-"))
     command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
-    print(f"timbot benchmark ({name}); logs in {rundir}", flush=True)
-    started = time.monotonic()
-    load_start = os.getloadavg()[0]
-    profile = rundir / "timbot-profile.txt" if args.profile else None
-    run = start(rundir, args.latency, args.seed, profile=profile)
-    log: list[str] = []
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    rundir = Path(tempfile.mkdtemp(prefix="timbot-bench-"))
     try:
-        results = asyncio.run(measure(run, PROFILES[name], log))
+        print(f"timbot benchmark ({name}); logs in {rundir} (removed at the end)", flush=True)
+        started = time.monotonic()
+        load_start = os.getloadavg()[0]
+        profile = rundir / "timbot-profile.txt" if args.profile else None
+        try:
+            run = start(rundir, args.latency, args.seed, profile=profile)
+            try:
+                results = asyncio.run(measure(run, PROFILES[name], log=[]))
+            finally:
+                run.fleet.stop()
+        except Exception:
+            _print_log_tails(rundir)
+            raise
+        results.duration = time.monotonic() - started
+        results.load = (load_start, os.getloadavg()[0])
+        if profile is not None:
+            print(summarize(profile))
+            command += "  # profiled: figures inflated by py-spy"
     finally:
-        run.fleet.stop()
-    results.duration = time.monotonic() - started
-    results.load = (load_start, os.getloadavg()[0])
-    if profile is not None:
-        print(summarize(profile))
-        command += "  # profiled: figures inflated by py-spy"
+        shutil.rmtree(rundir, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous)
     if name == "memory":  # a check while working on memory: figures printed, no report written
         mib = 2**20
         print(f"memory: {results.rss_before / mib:.1f} -> {results.rss_after / mib:.1f} MB "

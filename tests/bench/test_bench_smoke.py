@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +14,19 @@ from bench.stats import Figure, Rep, percentile
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "bench"
+RUNDIR = re.compile(r"logs in (\S+) \(removed at the end\)")
+
+
+def _open_in(folder: Path) -> list[int]:
+    """Processes that have a file under ``folder`` open (a server the benchmark failed to stop)."""
+    pids = []
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            if any(os.readlink(fd).startswith(str(folder)) for fd in fd_dir.iterdir()):
+                pids.append(int(fd_dir.parent.name))
+        except OSError:  # gone, or not ours to read
+            continue
+    return pids
 
 
 def test_each_run_writes_its_own_report() -> None:
@@ -48,6 +63,9 @@ def test_smoke_run_measures_every_figure(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert (BENCH / "RESULTS.md").read_bytes() == committed, "the committed results are left as they were"
     assert sorted(p.name for p in BENCH.iterdir()) == before, "nothing is left in bench/"
+    match = RUNDIR.search(proc.stdout)
+    assert match, proc.stdout[:500]
+    assert not Path(match[1]).exists(), "the run directory (server logs) is removed"
     assert f"written to {out}" in proc.stdout
     report = out.read_text()
     verdicts = re.findall(r"^- \*\*(PASS|MISS)\*\* ", report, flags=re.M)
@@ -63,3 +81,29 @@ def test_smoke_run_measures_every_figure(tmp_path: Path) -> None:
     # the emulator counted the Tencent calls: one per distinct /im-groups page, one for the same group
     assert re.search(r"^\| 1 \| 2 \| [0-9.]+ s \| 1 \| 8/8 \|$", report, flags=re.M), report
 
+
+def test_an_interrupted_run_stops_its_servers_and_removes_its_folder(tmp_path: Path) -> None:
+    out = tmp_path / "RESULTS.md"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench", "--smoke", "--out", str(out)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        match = RUNDIR.search(first)
+        assert match, first
+        rundir = Path(match[1])
+        for line in proc.stdout:  # every server is up and the measuring has begun
+            if line.startswith("ack latency"):
+                break
+        assert _open_in(rundir), "the servers write their logs in the run directory"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 128 + signal.SIGTERM
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert not rundir.exists(), "the run directory is removed after an interruption too"
+    assert not _open_in(rundir), "no server of the run is left running"
+    assert not out.exists()
