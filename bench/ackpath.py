@@ -16,8 +16,11 @@ import cProfile
 import os
 import pstats
 import secrets
+import shutil
 import statistics
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 from bench.load import Signer, new_rid
@@ -99,19 +102,20 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--bolt", action="store_true", help="bare Bolt (process_before_response) instead")
     args = parser.parse_args()
-    import tempfile
-    from pathlib import Path
-
-    fleet = Fleet(Path(tempfile.mkdtemp(prefix="timbot-ackpath-")))
-    secret = secrets.token_hex(16)
-    port = free_port()
+    rundir = Path(tempfile.mkdtemp(prefix="timbot-ackpath-"))  # the fake Slack's log; removed at the end
     try:
-        slack = fleet.ready(fleet.launch("slack", ["-m", "bench.servers", "slack", "--port", str(port)],
-                                         env={"BENCH_SIGNING_SECRET": secret}, port=port))
-        acks = asyncio.run(measure(args.n, profile=args.profile, bolt=args.bolt, slack_url=slack.url,
-                                   secret=secret))
+        fleet = Fleet(rundir)
+        secret = secrets.token_hex(16)
+        port = free_port()
+        try:
+            slack = fleet.ready(fleet.launch("slack", ["-m", "bench.servers", "slack", "--port", str(port)],
+                                             env={"BENCH_SIGNING_SECRET": secret}, port=port))
+            acks = asyncio.run(measure(args.n, profile=args.profile, bolt=args.bolt, slack_url=slack.url,
+                                       secret=secret))
+        finally:
+            fleet.stop()
     finally:
-        fleet.stop()
+        shutil.rmtree(rundir, ignore_errors=True)
     acks.sort()
     name = "bolt-pbr" if args.bolt else "timbot"
     print(f"{name} acks: n={len(acks)} p50={statistics.median(acks) * 1000:.3f} ms "

@@ -7,11 +7,14 @@ import asyncio
 import os
 import secrets
 import shlex
+import shutil
+import signal
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 
 from bench import scenarios
 from bench.load import Signer, send, session
@@ -23,6 +26,7 @@ from bench.stats import Rep
 
 TARGETS = ("floor", "bolt", "bolt-pbr", "timbot")
 PAGES = ("", "Public", "Private", "ChatRoom", "Community")
+BENCH_DIR = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -244,43 +248,101 @@ async def measure(run: Run, profile: Profile, log: list[str]) -> Results:
         await h.aclose()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and write the report.
+def report_path(name: str) -> Path:
+    """Where a run of profile ``name`` writes its report unless ``--out`` says otherwise.
+
+    The full run writes the committed ``bench/RESULTS.md``; the others (quick, smoke) write
+    ``bench/RESULTS-<name>.md`` beside it (git-ignored), so they never overwrite the full run's figures.
 
     Args:
-        argv: command-line arguments.
+        name: the profile (full, quick, smoke).
+    """
+    return BENCH_DIR / ("RESULTS.md" if name == "full" else f"RESULTS-{name}.md")
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line, with ``name`` (the profile) set and ``out`` resolved (see ``report_path``).
+
+    Args:
+        argv: command-line arguments (``sys.argv[1:]`` if None).
     """
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="a short run (about a minute)")
-    parser.add_argument("--smoke", action="store_true", help="a tiny run that only checks the harness works")
+    parser.add_argument("--quick", action="store_true",
+                        help="a short run (about a minute), written to bench/RESULTS-quick.md")
+    parser.add_argument("--smoke", action="store_true",
+                        help="a tiny run that only checks the harness works, "
+                             "written to bench/RESULTS-smoke.md")
     parser.add_argument("--memory-only", action="store_true", help="the memory phase only (printed)")
     parser.add_argument("--latency", type=float, default=0.05, help="injected Tencent latency, seconds")
     parser.add_argument("--seed", type=int, default=0, help="emulator data seed")
     parser.add_argument("--profile", action="store_true",
                         help="run the main timbot server under py-spy and print where its time goes "
                              "(figures are inflated by the sampling)")
-    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("RESULTS.md"),
-                        help="where to write the report (default bench/RESULTS.md)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where to write the report (default bench/RESULTS.md for the full run, "
+                             "bench/RESULTS-quick.md with --quick, bench/RESULTS-smoke.md with --smoke)")
     args = parser.parse_args(argv)
-    name = "smoke" if args.smoke else "quick" if args.quick else "memory" if args.memory_only else "full"
-    rundir = Path(tempfile.mkdtemp(prefix="timbot-bench-"))
+    args.name = "smoke" if args.smoke else "quick" if args.quick else "memory" if args.memory_only else "full"
+    if args.out is None:
+        args.out = report_path(args.name)
+    return args
+
+
+def _print_log_tails(rundir: Path, lines: int = 20) -> None:
+    """Print the end of every server log of a failed run to stderr (the run directory is removed after).
+
+    Args:
+        rundir: the run directory.
+        lines: how many lines of each log.
+    """
+    for log in sorted(rundir.glob("*.log")):
+        tail = log.read_text(errors="replace").splitlines()[-lines:]
+        if tail:
+            print(f"--- {log.name} (last {len(tail)} lines)", *tail, sep="\n", file=sys.stderr)
+
+
+def _terminated(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # so the finally clauses stop the servers and remove the run directory
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and write the report.
+
+    The servers' logs (and a profile) go to a temporary run directory, removed at the end whether the run
+    succeeds, fails or is interrupted (Ctrl-C or SIGTERM); after a failure the end of each log is printed
+    first.
+
+    Args:
+        argv: command-line arguments.
+    """
+    args = parse(argv)
+    name = args.name
     command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
-    print(f"timbot benchmark ({name}); logs in {rundir}", flush=True)
-    started = time.monotonic()
-    load_start = os.getloadavg()[0]
-    profile = rundir / "timbot-profile.txt" if args.profile else None
-    run = start(rundir, args.latency, args.seed, profile=profile)
-    log: list[str] = []
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    rundir = Path(tempfile.mkdtemp(prefix="timbot-bench-"))
     try:
-        results = asyncio.run(measure(run, PROFILES[name], log))
+        print(f"timbot benchmark ({name}); logs in {rundir} (removed at the end)", flush=True)
+        started = time.monotonic()
+        load_start = os.getloadavg()[0]
+        profile = rundir / "timbot-profile.txt" if args.profile else None
+        try:
+            run = start(rundir, args.latency, args.seed, profile=profile)
+            try:
+                results = asyncio.run(measure(run, PROFILES[name], log=[]))
+            finally:
+                run.fleet.stop()
+        except Exception:
+            _print_log_tails(rundir)
+            raise
+        results.duration = time.monotonic() - started
+        results.load = (load_start, os.getloadavg()[0])
+        if profile is not None:
+            print(summarize(profile))
+            command += "  # profiled: figures inflated by py-spy"
     finally:
-        run.fleet.stop()
-    results.duration = time.monotonic() - started
-    results.load = (load_start, os.getloadavg()[0])
-    if profile is not None:
-        print(summarize(profile))
-        command += "  # profiled: figures inflated by py-spy"
-    if name == "memory":  # a check while working on memory: figures printed, RESULTS.md left alone
+        shutil.rmtree(rundir, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous)
+    if name == "memory":  # a check while working on memory: figures printed, no report written
         mib = 2**20
         print(f"memory: {results.rss_before / mib:.1f} -> {results.rss_after / mib:.1f} MB "
               f"(+{(results.rss_after - results.rss_before) / mib:.1f} MB) over {results.memory_commands} "

@@ -204,11 +204,14 @@ def test_the_socket_mode_line_names_what_is_missing() -> None:
     assert lines == [f"timbot: {name}: is required but not set" for name in missing]  # all, one line each
 
 
-def test_the_benchmark_command_exists() -> None:
-    line = next(c for c in _sh_commands() if c.startswith("python -m bench"))
-    done = subprocess.run([sys.executable, *shlex.split(line)[1:], "--help"], capture_output=True, text=True,
-                          cwd=ROOT, timeout=60, check=False)
-    assert done.returncode == 0 and "--quick" in done.stdout
+def test_the_benchmark_commands_exist() -> None:
+    lines = [c for c in _sh_commands() if c.startswith(".venv/bin/python -m bench")]
+    assert [shlex.split(line)[3:] for line in lines] == [[], ["--quick"]], "the full run, then the quick one"
+    for line in lines:  # .venv/bin/python is run as this interpreter (the README's venv or the tests' own)
+        done = subprocess.run([sys.executable, *shlex.split(line)[1:], "--help"], capture_output=True,
+                              text=True, cwd=ROOT, timeout=60, check=False)
+        assert done.returncode == 0 and "--quick" in done.stdout, done.stderr
+        assert "bench/RESULTS-quick.md" in re.sub(r"\s+", "", done.stdout), "--help says where --quick writes"
 
 
 @pytest.mark.parametrize("tool", ["ruff", "mypy"])
@@ -226,6 +229,7 @@ def test_the_development_checks_pass(tool: str) -> None:
 
 def test_every_readme_command_is_covered_above() -> None:
     covered = ("python3 -m venv", "uvicorn ", ".venv/bin/timbot emulator", "TIM_BASE_URL=",
-               "SLACK_APP_TOKEN=", "python -m bench", ".venv/bin/ruff ", ".venv/bin/mypy ", "curl -X POST ")
+               "SLACK_APP_TOKEN=", ".venv/bin/python -m bench", ".venv/bin/ruff ", ".venv/bin/mypy ",
+               "curl -X POST ")
     for line in _sh_commands():
         assert line.startswith(covered), f"README command not run by any test: {line}"

@@ -2,14 +2,43 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+from bench.run import parse
 from bench.stats import Figure, Rep, percentile
 
 ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "bench"
+RUNDIR = re.compile(r"logs in (\S+) \(removed at the end\)")
+
+
+def _open_in(folder: Path) -> list[int]:
+    """Processes that have a file under ``folder`` open (a server the benchmark failed to stop)."""
+    pids = []
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            if any(os.readlink(fd).startswith(str(folder)) for fd in fd_dir.iterdir()):
+                pids.append(int(fd_dir.parent.name))
+        except OSError:  # gone, or not ours to read
+            continue
+    return pids
+
+
+def test_each_run_writes_its_own_report() -> None:
+    # the full run writes the committed figures; a quick (or smoke) run never overwrites them
+    assert parse([]).out == BENCH / "RESULTS.md"
+    assert parse(["--quick"]).out == BENCH / "RESULTS-quick.md"
+    assert parse(["--quick", "--latency", "0.01"]).out == BENCH / "RESULTS-quick.md"
+    assert parse(["--smoke"]).out == BENCH / "RESULTS-smoke.md"
+    assert parse(["--quick", "--out", "elsewhere.md"]).out == Path("elsewhere.md")
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "bench/RESULTS-quick.md" in ignored and "bench/RESULTS-smoke.md" in ignored
+    assert "bench/RESULTS.md" not in ignored
 
 
 def test_percentiles_are_nearest_rank() -> None:
@@ -25,11 +54,19 @@ def test_percentiles_are_nearest_rank() -> None:
 
 def test_smoke_run_measures_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
+    committed = (BENCH / "RESULTS.md").read_bytes()
+    before = sorted(p.name for p in BENCH.iterdir())
     proc = subprocess.run(
         [sys.executable, "-m", "bench", "--smoke", "--out", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=180,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert (BENCH / "RESULTS.md").read_bytes() == committed, "the committed results are left as they were"
+    assert sorted(p.name for p in BENCH.iterdir()) == before, "nothing is left in bench/"
+    match = RUNDIR.search(proc.stdout)
+    assert match, proc.stdout[:500]
+    assert not Path(match[1]).exists(), "the run directory (server logs) is removed"
+    assert f"written to {out}" in proc.stdout
     report = out.read_text()
     verdicts = re.findall(r"^- \*\*(PASS|MISS)\*\* ", report, flags=re.M)
     assert len(verdicts) == 9, report
@@ -43,3 +80,30 @@ def test_smoke_run_measures_every_figure(tmp_path: Path) -> None:
     assert "Non-200 acks: none" in report
     # the emulator counted the Tencent calls: one per distinct /im-groups page, one for the same group
     assert re.search(r"^\| 1 \| 2 \| [0-9.]+ s \| 1 \| 8/8 \|$", report, flags=re.M), report
+
+
+def test_an_interrupted_run_stops_its_servers_and_removes_its_folder(tmp_path: Path) -> None:
+    out = tmp_path / "RESULTS.md"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench", "--smoke", "--out", str(out)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        match = RUNDIR.search(first)
+        assert match, first
+        rundir = Path(match[1])
+        for line in proc.stdout:  # every server is up and the measuring has begun
+            if line.startswith("ack latency"):
+                break
+        assert _open_in(rundir), "the servers write their logs in the run directory"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 128 + signal.SIGTERM
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert not rundir.exists(), "the run directory is removed after an interruption too"
+    assert not _open_in(rundir), "no server of the run is left running"
+    assert not out.exists()
