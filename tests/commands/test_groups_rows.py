@@ -98,3 +98,12 @@ async def test_a_value_sent_before_chunks_pages_on_in_chunks() -> None:
 def test_the_page_type_keeps_the_ids_in_order() -> None:
     page = GroupsPage(header="/im-groups", number=1, group_type=None, group_ids=["b", "a"], total=2, pages=1)
     assert page.group_ids == ["b", "a"] and page.infos == {} and page.names_missing is None
+
+
+async def test_a_page_of_100_named_groups_stays_within_block_kit_limits() -> None:
+    client, _ = demo_client()
+    async with client:
+        for text in ("--limit 100", "Public --limit 100", "AVChatRoom --limit 100"):
+            message = await answer_command(client, "/im-groups", text)
+            data = check(message)
+            assert len(data["blocks"]) <= 50 and "… and" not in all_text(message), text  # all 100 rows fit
