@@ -22,6 +22,8 @@ __all__ = [
     "Quoted",
     "group_id",
     "group_type",
+    "is_group_id",
+    "is_user_id",
     "list_name",
     "normalise_type",
     "number",
@@ -220,12 +222,22 @@ def group_type(args: Args, value: str) -> GroupType:
     return wire
 
 
+def is_user_id(value: str) -> bool:
+    """Whether ``value`` is a well-formed Tencent UserID (letters, digits, ``_`` and ``-``, at most 32)."""
+    return _USER_ID.fullmatch(value) is not None
+
+
+def is_group_id(value: str) -> bool:
+    """Whether ``value`` is a well-formed group ID (printable ASCII; 48 characters, 64 for a community's)."""
+    return _GROUP_ID.fullmatch(value) is not None and (len(value) <= 48 or value.startswith("@TGS#_"))
+
+
 def user_id(args: Args) -> str:
     """The first positional argument, checked as a Tencent UserID."""
     if not args.positional:
         raise UsageError("missing USER_ID", usage=args.usage)
     user = args.positional[0]
-    if not _USER_ID.fullmatch(user):
+    if not is_user_id(user):
         raise UsageError(f"malformed user ID {show(user)} (letters, digits, _ and -, at most 32)",
                          usage=args.usage)
     return user
@@ -233,7 +245,7 @@ def user_id(args: Args) -> str:
 
 def group_id(args: Args, token: str) -> str:
     """``token`` checked as a group ID (printable ASCII; 48 characters, 64 for a community's)."""
-    if not _GROUP_ID.fullmatch(token) or (len(token) > 48 and not token.startswith("@TGS#_")):
+    if not is_group_id(token):
         raise UsageError(f"malformed group ID {show(token)} (printable ASCII, at most 48 characters; "
                          'quote an ID with spaces: "vip lounge-30")', usage=args.usage)
     return token

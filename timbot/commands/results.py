@@ -74,6 +74,9 @@ class _Page:
     buttons: tuple[PagerButton, ...] = ()
     #: the Share button: its value is the page's own state, encoded (None when the page cannot be shared)
     share: PagerButton | None = None
+    #: each row's follow options (action ``timbot_follow``, values encoded), keyed by the ID the row names,
+    #: in the order of the rows
+    follows: dict[str, tuple[PagerButton, ...]] = field(default_factory=dict)
 
     @property
     def only_error(self) -> int:

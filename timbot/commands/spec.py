@@ -21,11 +21,13 @@ from timbot.commands.state import OffsetCursor, PageState, advance, encode, fit,
 from timbot.tim.models import AppGroupList, AVMemberPage, FriendLists, GroupInfo, JoinedGroupList
 
 __all__ = [
+    "FOLLOW",
     "NEXT",
     "PAGER_ACTIONS",
     "PREV",
     "SHARE",
     "CommandSpec",
+    "Row",
     "TimApi",
     "by_offset",
     "offset_of",
@@ -40,7 +42,25 @@ Q = TypeVar("Q", GroupsQuery, GroupQuery, JoinedQuery, RoomQuery, FriendsQuery)
 NEXT: Final = "timbot_next"
 PREV: Final = "timbot_prev"
 SHARE: Final = "timbot_share"
-PAGER_ACTIONS: Final[tuple[str, ...]] = (NEXT, PREV, SHARE)
+#: The ``action_id`` of every follow element (a row's button or menu, the page's follow select): its value
+#: names the command to answer (:mod:`timbot.commands.follow`).
+FOLLOW: Final = "timbot_follow"
+PAGER_ACTIONS: Final[tuple[str, ...]] = (NEXT, PREV, SHARE, FOLLOW)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Row:
+    """A kind of row a command's pages show, and the labels of the follow options it may get.
+
+    Args:
+        what: the rows, in words (``the groups listed``).
+        names: what each row names: a ``group`` or a ``user``.
+        labels: its follow options' labels (a group's ``Online members`` only for an AVChatRoom).
+    """
+
+    what: str
+    names: str
+    labels: tuple[str, ...]
 
 
 class TimApi(Protocol):
@@ -91,7 +111,7 @@ class CommandSpec(Generic[Q]):
         explains: what a Tencent code means for this command, where the general explanation would send
             the user the wrong way (``/im-room`` on a group that is not a live room answers 10007, which
             elsewhere means a missing permission).
-        rows: what the rows of its pages name and can be followed to (the follow menus; none yet).
+        rows: what the rows of its pages name and can be followed to (``timbot.commands.follow.Row``).
         csv_columns: the columns of its CSV export (none yet).
     """
 
@@ -104,7 +124,7 @@ class CommandSpec(Generic[Q]):
     command_line: Callable[[Q], str]
     fetch: Callable[[TimApi, PageState, Q], Awaitable[Page]]
     explains: Mapping[int, str] = field(default_factory=dict)
-    rows: tuple[str, ...] = field(default=())
+    rows: tuple[Row, ...] = field(default=())
     csv_columns: tuple[str, ...] = field(default=())
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Final
 
 from timbot.commands import grammar
+from timbot.commands.follow import follows_of, user_follows, user_row
 from timbot.commands.queries import MAX_LIST_NAMES, FriendsQuery
 from timbot.commands.results import FriendListsPage, FriendsPage, NamedList
 from timbot.commands.spec import CommandSpec, TimApi, by_offset, offset_of, page_count, pager
@@ -71,8 +72,9 @@ async def fetch(client: TimApi, state: PageState, query: FriendsQuery) -> Friend
                                    friend_number=item.friend_number if item is not None else 0))
         start += len(friends)
     nxt, prev = by_offset(state, FRIENDS_PER_PAGE, total)
+    follows = follows_of((f, user_follows(f)) for named in lists for f in named.friends)
     return FriendsPage(header=command_line(query), **pager(state, nxt=nxt, prev=prev), lists=lists,
-                       total_friends=total, pages=page_count(total, FRIENDS_PER_PAGE))
+                       total_friends=total, pages=page_count(total, FRIENDS_PER_PAGE), follows=follows)
 
 
 SPEC = CommandSpec(
@@ -84,6 +86,7 @@ SPEC = CommandSpec(
     build=build,
     command_line=command_line,
     fetch=fetch,
+    rows=(user_row("the friends in the named lists"),),
     explains={
         30003: "the user does not exist in this app; check the UserID",
         30001: "Tencent refused the request; check the UserID and the list names",

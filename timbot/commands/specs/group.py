@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 from timbot.commands import grammar
+from timbot.commands.follow import follows_of, group_follows, group_row, user_follows, user_row
 from timbot.commands.queries import MAX_GROUP_IDS, GroupQuery
 from timbot.commands.results import GroupCardsPage, GroupPage
 from timbot.commands.spec import CommandSpec, TimApi, by_offset, offset_of, page_count, pager
@@ -69,8 +70,13 @@ async def _one(client: TimApi, state: PageState, query: GroupQuery) -> GroupPage
     offset = offset_of(state)
     members = group.member_list
     nxt, prev = by_offset(state, MEMBERS_PER_PAGE, len(members))
+    shown = list(members[offset : offset + MEMBERS_PER_PAGE])
+    # the owner is shown with the card (page 1 or the first slice), the members on every page
+    owner = [group.owner_account] if group.owner_account and group.error_code == 0 and offset == 0 else []
+    users = [*owner, *(m.member_account for m in shown)]
     return GroupPage(header=command_line(query), **pager(state, nxt=nxt, prev=prev), group=group,
-                     members=list(members[offset : offset + MEMBERS_PER_PAGE]), member_offset=offset,
+                     follows=follows_of((user, user_follows(user)) for user in users),
+                     members=shown, member_offset=offset,
                      member_total=len(members), members_note=note,
                      pages=page_count(len(members), MEMBERS_PER_PAGE))
 
@@ -84,7 +90,9 @@ async def _cards(client: TimApi, state: PageState, query: GroupQuery) -> GroupCa
         cut = nxt.query
         prev = prev.model_copy(update={"query": cut}) if prev is not None else None
         query = cut
+    follows = follows_of((g.group_id, group_follows(g.group_id, g.type)) for g in groups if not g.error_code)
     return GroupCardsPage(header=command_line(query), **pager(state, nxt=nxt, prev=prev), groups=list(groups),
+                          follows=follows,
                           first_index=offset, total_ids=len(query.group_ids) + query.dropped,
                           dropped=query.dropped, pages=page_count(len(query.group_ids), CARDS_PER_PAGE))
 
@@ -105,4 +113,5 @@ SPEC = CommandSpec(
     build=build,
     command_line=command_line,
     fetch=fetch,
+    rows=(group_row("several IDs: the groups' cards"), user_row("one ID: the group's owner and members")),
 )

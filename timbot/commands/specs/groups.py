@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Final
 
 from timbot.commands import grammar
+from timbot.commands.follow import follows_of, group_follows, group_row
 from timbot.commands.queries import GroupsQuery
 from timbot.commands.results import GroupsPage
 from timbot.commands.spec import CommandSpec, TimApi, page_count, pager
@@ -84,9 +85,10 @@ async def fetch(client: TimApi, state: PageState, query: GroupsQuery) -> GroupsP
         nxt = None
     infos, missing = await _rows(client, ids)
     pages = max(page_count(chunk.total_count, query.limit), state.page)
+    follows = follows_of((gid, group_follows(gid, infos[gid].type if gid in infos else None)) for gid in ids)
     return GroupsPage(header=command_line(query), **pager(state, nxt=nxt, prev=previous(state)),
                       group_type=query.group_type, group_ids=ids, total=chunk.total_count, infos=infos,
-                      names_missing=missing, pages=pages)
+                      names_missing=missing, pages=pages, follows=follows)
 
 
 SPEC = CommandSpec(
@@ -98,4 +100,5 @@ SPEC = CommandSpec(
     build=build,
     command_line=command_line,
     fetch=fetch,
+    rows=(group_row("the groups listed"),),
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 from timbot.commands import grammar
+from timbot.commands.follow import follows_of, group_follows, group_row
 from timbot.commands.queries import JoinedQuery
 from timbot.commands.results import JoinedPage
 from timbot.commands.spec import CommandSpec, TimApi, by_offset, offset_of, page_count, pager
@@ -59,7 +60,9 @@ async def fetch(client: TimApi, state: PageState, query: JoinedQuery) -> JoinedP
     nxt, prev = by_offset(state, query.limit, answer.total_count)
     return JoinedPage(header=command_line(query), **pager(state, nxt=nxt, prev=prev),
                       groups=list(answer.groups), offset=offset, total=answer.total_count,
-                      pages=max(page_count(answer.total_count, query.limit), state.page))
+                      pages=max(page_count(answer.total_count, query.limit), state.page),
+                      follows=follows_of((g.group_id, group_follows(g.group_id, g.type))
+                                         for g in answer.groups))
 
 
 SPEC = CommandSpec(
@@ -71,6 +74,7 @@ SPEC = CommandSpec(
     build=build,
     command_line=command_line,
     fetch=fetch,
+    rows=(group_row("the groups the user has joined"),),
     explains={
         10019: "the user does not exist in this app; check the UserID",
         70107: "the user does not exist in this app; check the UserID",

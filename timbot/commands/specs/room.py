@@ -11,6 +11,7 @@ import asyncio
 from typing import Final
 
 from timbot.commands import grammar
+from timbot.commands.follow import follows_of, user_follows, user_row
 from timbot.commands.queries import RoomQuery
 from timbot.commands.results import RoomPage
 from timbot.commands.spec import CommandSpec, TimApi, pager
@@ -72,9 +73,10 @@ async def fetch(client: TimApi, state: PageState, query: RoomQuery) -> RoomPage:
         nxt = fit(advance(state, TimeCursor(timestamp=answer.next_timestamp)))
     else:
         nxt = None
+    members = list(answer.members[cursor.skip : end])
     return RoomPage(header=command_line(query), **pager(state, nxt=nxt, prev=previous(state)),
-                    mark=query.mark, members=list(answer.members[cursor.skip : end]), name=name,
-                    online=online)
+                    mark=query.mark, members=members, name=name, online=online,
+                    follows=follows_of((m.member_account, user_follows(m.member_account)) for m in members))
 
 
 SPEC = CommandSpec(
@@ -86,6 +88,7 @@ SPEC = CommandSpec(
     build=build,
     command_line=command_line,
     fetch=fetch,
+    rows=(user_row("the online members"),),
     explains={
         10007: "this group is not a live room (AVChatRoom), so it has no online member list; "
                "/im-group shows its card and members",
