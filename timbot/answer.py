@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Awaitable
 from dataclasses import dataclass
 
+from timbot.commands.follow import decode_follow
 from timbot.commands.pages import TimApi, fetch_page, help_page
 from timbot.commands.parse import parse
 from timbot.commands.queries import HelpQuery
@@ -31,6 +32,7 @@ __all__ = [
     "failure",
     "reply_click",
     "reply_command",
+    "reply_follow",
     "reply_share",
 ]
 
@@ -175,3 +177,19 @@ async def reply_share(client: TimApi, value: str, *, user_id: str) -> Reply:
         user_id: who shared it (a Slack user ID).
     """
     return await _reply(click_page(client, value), what="share", shared_by=user_id)
+
+
+async def reply_follow(client: TimApi, value: str, *, share: bool = False) -> Reply:
+    """Answer a follow option (a row's button or menu) as typing its command would; never raises but on
+    cancellation.
+
+    Args:
+        client: the Tencent client.
+        value: the follow option's value (untrusted; one that does not decode is expired, no Tencent call).
+        share: give the page a Share button.
+    """
+    try:
+        command, text = decode_follow(value)
+    except ExpiredError as exc:
+        return failure(exc, what="follow")
+    return await reply_command(client, command, text, share=share)

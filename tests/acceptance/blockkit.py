@@ -23,6 +23,17 @@ def _texts(block: dict[str, Any]) -> list[str]:
     return out
 
 
+def _element(el: dict[str, Any]) -> None:
+    """A menu's options: at most 5 (overflow) or 100 (select), plain text of at most 75, values of 150."""
+    if el["type"] in ("overflow", "static_select"):
+        assert len(el["options"]) <= (5 if el["type"] == "overflow" else 100)
+        for o in el["options"]:
+            assert o["text"]["type"] == "plain_text" and len(o["text"]["text"]) <= 75
+            assert len(o["value"]) <= 150
+    if el["type"] == "static_select":
+        assert len(el["placeholder"]["text"]) <= 150
+
+
 RAW = re.compile(r"<(?!!date\^)")  # any '<' that is not a Slack date token is an unescaped control sequence
 
 
@@ -42,6 +53,8 @@ def check_message(msg: dict[str, Any]) -> None:
         if t == "header":
             assert len(b["text"]["text"]) <= 150 and b["text"]["type"] == "plain_text"
         if t == "section":
+            if "accessory" in b:
+                _element(b["accessory"])
             if "text" in b:
                 assert 1 <= len(b["text"]["text"]) <= 3000
             fields = b.get("fields") or []
@@ -51,6 +64,9 @@ def check_message(msg: dict[str, Any]) -> None:
         if t == "actions":
             assert len(b["elements"]) <= 25
             for el in b["elements"]:
+                _element(el)
+                if el["type"] == "static_select":
+                    continue
                 assert len(el["text"]["text"]) <= 75
                 assert len(el.get("value", "")) <= 2000
                 assert len(el["action_id"]) <= 255

@@ -24,7 +24,7 @@ def test_names_and_kinds_are_unique_and_the_usage_opens_with_the_name() -> None:
         assert spec.usage.startswith(spec.name + " "), spec.name
         assert set(re.findall(r"--([a-z]+)", spec.usage.splitlines()[0])) == set(spec.flags), spec.name
         assert spec.query.cursor_kind in ("n", "o", "t", "c")
-        assert spec.rows and spec.csv_columns == ()  # the follow menus fill rows; exports will fill the columns
+        assert spec.rows and spec.csv_columns == ()  # rows: the follow menus; the exports fill csv_columns
 
 
 def test_everything_that_lists_commands_takes_them_from_the_registry() -> None:

@@ -14,8 +14,9 @@ from timbot.emulator import Emulator
 
 
 def _without_chrome(message: dict[str, Any]) -> list[dict[str, Any]]:
-    """The blocks a reader compares: everything but the context (it gains "shared by") and the buttons."""
-    return [{k: v for k, v in b.items() if k != "block_id"} for b in message["blocks"]
+    """The blocks a reader compares: everything but the context (it gains "shared by"), the buttons and the
+    rows' follow elements (the shared copy has none)."""
+    return [{k: v for k, v in b.items() if k not in ("block_id", "accessory")} for b in message["blocks"]
             if b["type"] not in ("context", "actions")]
 
 
@@ -28,7 +29,7 @@ def test_share_posts_the_page_in_the_channel_without_buttons(stack: Stack, comma
     before = len(stack.emulator.calls)
     shared = stack.answer(stack.click("timbot_share", value, user="U0ALICE"))
     assert shared["response_type"] == "in_channel" and shared["replace_original"] is False
-    assert not any(block["type"] == "actions" for block in shared["blocks"])
+    assert not any(block["type"] == "actions" or "accessory" in block for block in shared["blocks"])
     context = next(block for block in shared["blocks"] if block["type"] == "context")
     assert context["elements"][0]["text"] == "shared by <@U0ALICE>"
     assert _without_chrome(shared) == _without_chrome(private)  # the page as it is

@@ -25,6 +25,23 @@ def texts(node: Any) -> list[tuple[str, str]]:
     return found
 
 
+def _follow_element(element: dict[str, Any]) -> None:
+    """A follow button, overflow menu or select inside Block Kit's limits (options: text 75, value 150)."""
+    assert element["action_id"] == "timbot_follow", element
+    if element["type"] == "button":
+        assert element["text"]["type"] == "plain_text" and 0 < len(element["text"]["text"]) <= 75
+        assert 0 < len(element["value"]) <= 150
+        return
+    limit = 5 if element["type"] == "overflow" else 100
+    assert element["type"] in ("overflow", "static_select")
+    assert (2 if element["type"] == "overflow" else 1) <= len(element["options"]) <= limit
+    for option in element["options"]:
+        assert option["text"]["type"] == "plain_text" and 0 < len(option["text"]["text"]) <= 75
+        assert 0 < len(option["value"]) <= 150
+    if element["type"] == "static_select":
+        assert element["placeholder"]["type"] == "plain_text" and len(element["placeholder"]["text"]) <= 150
+
+
 def check(message: Message) -> dict[str, Any]:
     """Assert the message is one Slack accepts, and return its dict."""
     data = message.to_dict()  # slack_sdk validates its own limits here
@@ -41,6 +58,8 @@ def check(message: Message) -> dict[str, Any]:
             assert "text" in block or "fields" in block
             if "text" in block:
                 assert 0 < len(block["text"]["text"]) <= 3000
+            if "accessory" in block:
+                _follow_element(block["accessory"])
             for field in block.get("fields", []):
                 assert 0 < len(field["text"]) <= 2000
             assert len(block.get("fields", [])) <= 10
@@ -50,9 +69,12 @@ def check(message: Message) -> dict[str, Any]:
             actions = [e["action_id"] for e in block["elements"]]
             assert len(actions) == len(set(actions))
             for element in block["elements"]:
+                if element["type"] == "static_select":
+                    _follow_element(element)
+                    continue
                 assert element["text"]["type"] == "plain_text" and len(element["text"]["text"]) <= 75
                 assert 0 < len(element.get("value", "")) <= 2000
-                assert element["action_id"] in ("timbot_prev", "timbot_next")
+                assert element["action_id"] in ("timbot_prev", "timbot_next", "timbot_share")
     for kind, text in texts(blocks):
         if kind == "mrkdwn":
             assert RAW_MARKUP.search(text) is None, text
@@ -64,7 +86,7 @@ def buttons(message: Message) -> dict[str, str]:
     out: dict[str, str] = {}
     for block in message.to_dict()["blocks"]:
         if block["type"] == "actions":
-            out.update({e["action_id"]: e["value"] for e in block["elements"]})
+            out.update({e["action_id"]: e["value"] for e in block["elements"] if e["type"] == "button"})
     return out
 
 

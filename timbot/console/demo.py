@@ -114,12 +114,16 @@ class DemoConsole:
         return True
 
     async def _press(self, key: str) -> None:
-        from timbot.answer import reply_click
+        from timbot.answer import reply_click, reply_follow
+        from timbot.commands.spec import FOLLOW
 
         button = find_button(self.message, key) if self.message is not None else None
         if button is None:
             what = {"n": "no Next button", "p": "no Previous button"}.get(key, f"no button [{key}]")
             self._say(f"{what} on this answer" if self.message is not None else "run a command first")
+            return
+        if button.action_id == FOLLOW:  # a row's follow button: the command it names, as if typed
+            await self._show(await reply_follow(self.client, button.value))
             return
         await self._show(await reply_click(self.client, button.value))
 

@@ -18,6 +18,8 @@ __all__ = ["Button", "buttons", "render_message"]
 
 #: The keys the console binds to timbot's own buttons.
 _KEYS = {NEXT: "n", PREV: "p"}
+#: The elements drawn on a line of their own (a button with its key, a menu with its options).
+_ELEMENTS = ("button", "overflow", "static_select")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +80,23 @@ def _button_line(elements: Sequence[Any], all_buttons: list[Button], style: Styl
             )
             if match is not None:
                 shown.append(style.bold(f"[{match.key}] {match.label}"))
+        elif element.get("type") in ("overflow", "static_select"):
+            shown.append(_menu(element))
         else:
             label = _text(element.get("placeholder") or element.get("text"), style)
             shown.append(f"[{label or element.get('type', 'element')}]")
     return "   ".join(shown)
+
+
+def _menu(element: Mapping[str, Any]) -> str:
+    """An overflow menu as its labels (``[menu: Details, Online members]``); a select as its placeholder and
+    how many options it has."""
+    options = [o for o in element.get("options") or () if isinstance(o, Mapping)]
+    labels = [plain_to_text(str((o.get("text") or {}).get("text", ""))) for o in options]
+    if element.get("type") == "overflow":
+        return f"[menu: {', '.join(labels)}]"
+    placeholder = plain_to_text(str((element.get("placeholder") or {}).get("text", ""))) or "menu"
+    return f"[menu: {placeholder}: {len(labels)} options]"
 
 
 def _columns(cells: list[str], width: int) -> list[str]:
@@ -115,7 +130,7 @@ def _block(block: Mapping[str, Any], all_buttons: list[Button], style: Style, wi
         if fields:
             lines.extend(_columns(fields, width))
         accessory = block.get("accessory")
-        if isinstance(accessory, Mapping) and accessory.get("type") == "button":
+        if isinstance(accessory, Mapping) and accessory.get("type") in _ELEMENTS:
             lines.append(_button_line([accessory], all_buttons, style))
         return "\n".join(lines)
     if kind == "divider":

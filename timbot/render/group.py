@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from timbot.commands.results import GroupCardsPage, GroupPage, quote
+from timbot.commands.results import GroupCardsPage, GroupPage, PagerButton, quote
 from timbot.render.escape import clip, code, escape, one_line
 from timbot.render.fmt import date, plural
-from timbot.render.limits import MAX_FIELD, Divider, Part, Section, pack_lines
+from timbot.render.limits import MAX_FIELD, Divider, Part, Section, pack_lines, row_sections
 from timbot.tim.models import GroupInfo, GroupMember
 
 __all__ = ["group_card_parts", "group_cards_parts"]
+
+#: A page's follow options by row ID, or None: the rows packed into as few sections as fit.
+Follows = dict[str, tuple[PagerButton, ...]] | None
 
 
 def _text(value: str, limit: int = 300) -> str:
@@ -37,11 +40,13 @@ def _member_line(member: GroupMember) -> str:
     return " · ".join(parts)
 
 
-def group_card_parts(page: GroupPage) -> list[Part]:
+def group_card_parts(page: GroupPage, follows: Follows = None) -> list[Part]:
     """The card of one group (page 1) and the members on this page.
 
     Args:
         page: the fetched page.
+        follows: the owner and each member in a section of their own with these follow options (else the
+            owner in the card's fields and the members packed).
     """
     group = page.group
     parts: list[Part] = []
@@ -49,9 +54,11 @@ def group_card_parts(page: GroupPage) -> list[Part]:
         return [Section(text=f"{code(quote(group.group_id))}\n{_error(group)}")]
     if page.number == 1 or page.member_offset == 0:
         title = f"*{_text(group.name, 200)}*  {code(quote(group.group_id))}"
+        owner = code(group.owner_account, 40) if group.owner_account else "-"
+        own_row = follows is not None and group.owner_account in follows
         fields = (
             f"*Type*\n{_text(group.type)}",
-            f"*Owner*\n{code(group.owner_account, 40) if group.owner_account else '-'}",
+            *(() if own_row else (f"*Owner*\n{owner}",)),
             f"*Members*\n{_members(group)}",
             f"*Created*\n{date(group.create_time)}",
             f"*Last message*\n{date(group.last_msg_time)}",
@@ -59,6 +66,8 @@ def group_card_parts(page: GroupPage) -> list[Part]:
             f"*Mute all*\n{_text(group.mute_all_member)}",
         )
         parts.append(Section(text=title, fields=fields))
+        if follows is not None and own_row:
+            parts.extend(row_sections([f"*Owner* {owner}"], [group.owner_account], follows))
         about = [f"*Introduction*\n{_text(group.introduction, 1000)}",
                  f"*Notification*\n{_text(group.notification, 1000)}"]
         parts.append(Section(text="\n".join(about), items=0))
@@ -72,13 +81,17 @@ def group_card_parts(page: GroupPage) -> list[Part]:
         first = page.member_offset + 1
         last = page.member_offset + len(page.members)
         parts.append(Section(text=f"*Members {first:,}–{last:,} of {page.member_total:,}*", items=0))
-        parts.extend(pack_lines([_member_line(m) for m in page.members]))
+        lines = [_member_line(m) for m in page.members]
+        if follows is not None:
+            parts.extend(row_sections(lines, [m.member_account for m in page.members], follows))
+        else:
+            parts.extend(pack_lines(lines))
     else:
         parts.append(Section(text="_No members returned._", items=0))
     return parts
 
 
-def _compact(group: GroupInfo) -> Section:
+def _compact(group: GroupInfo, follows: Follows) -> Section:
     head = code(quote(group.group_id))
     if group.error_code != 0:
         return Section(text=f"{head}\n{_error(group)}")
@@ -90,16 +103,18 @@ def _compact(group: GroupInfo) -> Section:
         f"created {date(group.create_time)}",
         f"last message {date(group.last_msg_time)}",
     ]
-    return Section(text=f"{head}\n" + " · ".join(facts))
+    follow = follows.get(group.group_id, ()) if follows is not None else ()
+    return Section(text=f"{head}\n" + " · ".join(facts), follow=follow)
 
 
-def group_cards_parts(page: GroupCardsPage) -> list[Part]:
+def group_cards_parts(page: GroupCardsPage, follows: Follows = None) -> list[Part]:
     """A compact card per group on this page, per-group errors on their card.
 
     Args:
         page: the fetched page.
+        follows: each card's follow options (its accessory).
     """
-    parts: list[Part] = [_compact(group) for group in page.groups]
+    parts: list[Part] = [_compact(group, follows) for group in page.groups]
     if page.dropped:
         parts.append(Section(
             text=f"_{plural(page.dropped, 'more ID')} did not fit in the page buttons: "

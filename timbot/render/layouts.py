@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from timbot.commands.results import FriendListsPage, FriendsPage, GroupsPage, JoinedPage, RoomPage, quote
+from timbot.commands.results import (
+    FriendListsPage,
+    FriendsPage,
+    GroupsPage,
+    JoinedPage,
+    PagerButton,
+    RoomPage,
+    quote,
+)
 from timbot.render.escape import clip, code, escape, one_line
 from timbot.render.fmt import date, plural
-from timbot.render.limits import Part, Section, pack_lines
+from timbot.render.limits import Part, Section, pack_lines, row_sections
 from timbot.tim.models import GroupInfo
 
 __all__ = ["friend_lists_parts", "friends_parts", "groups_parts", "joined_parts", "room_parts"]
 
 _IDS_PER_LINE = 4
+#: A page's follow options by row ID, or None: the rows packed into as few sections as fit.
+Follows = dict[str, tuple[PagerButton, ...]] | None
 
 
 def _name(value: str, limit: int = 200) -> str:
@@ -29,29 +39,36 @@ def _group_row(group_id: str, info: GroupInfo | None) -> str:
     return " · ".join(facts)
 
 
-def groups_parts(page: GroupsPage) -> list[Part]:
+def groups_parts(page: GroupsPage, follows: Follows = None) -> list[Part]:
     """A row per group: its name, ID, type and member count (or its own error code). When Tencent gave no
     names at all, the IDs several per line and one line saying why.
 
     Args:
         page: the fetched page.
+        follows: one section per row with these follow options (else the rows packed).
     """
     if not page.group_ids:
         return [Section(text="_No groups on this page._", items=0)]
     if page.names_missing is None:
-        return list(pack_lines([_group_row(gid, page.infos.get(gid)) for gid in page.group_ids]))
+        lines = [_group_row(gid, page.infos.get(gid)) for gid in page.group_ids]
+        if follows is not None:
+            return list(row_sections(lines, page.group_ids, follows))
+        return list(pack_lines(lines))
     ids = [code(quote(gid), 70) for gid in page.group_ids]
-    rows = [ids[i : i + _IDS_PER_LINE] for i in range(0, len(ids), _IDS_PER_LINE)]
     why = Section(text=f"_The names could not be fetched: {clip(escape(one_line(page.names_missing)), 300)}_",
                   items=0)
+    if follows is not None:
+        return [why, *row_sections(ids, page.group_ids, follows)]
+    rows = [ids[i : i + _IDS_PER_LINE] for i in range(0, len(ids), _IDS_PER_LINE)]
     return [why, *pack_lines(["   ".join(row) for row in rows], weights=[len(row) for row in rows])]
 
 
-def joined_parts(page: JoinedPage) -> list[Part]:
+def joined_parts(page: JoinedPage, follows: Follows = None) -> list[Part]:
     """Each joined group: name, ID, type, member count, the user's role and join time.
 
     Args:
         page: the fetched page.
+        follows: one section per row with these follow options (else the rows packed).
     """
     lines = []
     for group in page.groups:
@@ -62,19 +79,24 @@ def joined_parts(page: JoinedPage) -> list[Part]:
             facts.append(f"{escape(one_line(group.self_info.role)) or 'Member'} since "
                          f"{date(group.self_info.join_time)}")
         lines.append(" · ".join(facts))
+    if follows is not None and lines:
+        return list(row_sections(lines, [group.group_id for group in page.groups], follows))
     return list(pack_lines(lines)) or [Section(text="_No groups on this page._", items=0)]
 
 
-def room_parts(page: RoomPage) -> list[Part]:
+def room_parts(page: RoomPage, follows: Follows = None) -> list[Part]:
     """Online members: account, nickname and join time.
 
     Args:
         page: the fetched page.
+        follows: one section per row with these follow options (else the rows packed).
     """
     lines = []
     for member in page.members:
         nick = f" {_name(member.nick_name, 80)}" if member.nick_name else ""
         lines.append(f"{code(member.member_account, 40)}{nick} · joined {date(member.join_time)}")
+    if follows is not None and lines:
+        return list(row_sections(lines, [member.member_account for member in page.members], follows))
     return list(pack_lines(lines)) or [Section(text="_No online members on this page._", items=0)]
 
 
@@ -88,11 +110,12 @@ def friend_lists_parts(page: FriendListsPage) -> list[Part]:
     return list(pack_lines(lines)) or [Section(text="_This user has no friend lists._", items=0)]
 
 
-def friends_parts(page: FriendsPage) -> list[Part]:
+def friends_parts(page: FriendsPage, follows: Follows = None) -> list[Part]:
     """Each named list with the friends of it on this page.
 
     Args:
         page: the fetched page.
+        follows: one section per friend with these follow options (else the friends several per line).
     """
     parts: list[Part] = []
     for named in page.lists:
@@ -106,6 +129,9 @@ def friends_parts(page: FriendsPage) -> list[Part]:
         first, last = named.first_index + 1, named.first_index + len(named.friends)
         parts.append(Section(text=f"{title} · {plural(named.friend_number, 'friend')} "
                                   f"(showing {first:,}–{last:,})", items=0))
+        if follows is not None:
+            parts.extend(row_sections([code(f, 40) for f in named.friends], named.friends, follows))
+            continue
         parts.extend(pack_lines(["   ".join(code(f, 40) for f in named.friends[i : i + 4])
                                  for i in range(0, len(named.friends), 4)]))
     return parts or [Section(text="_No friends on this page._", items=0)]

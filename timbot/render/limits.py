@@ -21,10 +21,12 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     PlainTextObject,
     SectionBlock,
+    StaticSelectElement,
 )
 
 from timbot.commands.results import MAX_VALUE, PagerButton
 from timbot.render.escape import clip, clip_plain, escape
+from timbot.render.follow import accessory
 from timbot.render.message import Message
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "assemble",
     "notice",
     "pack_lines",
+    "row_sections",
 ]
 
 MAX_BLOCKS: Final = 50
@@ -58,11 +61,13 @@ MAX_TEXT: Final = 4000
 
 @dataclass(frozen=True)
 class Section:
-    """A section of escaped mrkdwn ``text`` and/or ``fields``; ``items`` = how many results it shows."""
+    """A section of escaped mrkdwn ``text`` and/or ``fields``; ``items`` = how many results it shows;
+    ``follow``: the follow options of the one row it shows (its accessory)."""
 
     text: str = ""
     fields: tuple[str, ...] = ()
     items: int = 1
+    follow: tuple[PagerButton, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,12 +106,26 @@ def pack_lines(
     return sections
 
 
+def row_sections(
+    lines: list[str], keys: list[str], follows: dict[str, tuple[PagerButton, ...]]
+) -> list[Section]:
+    """One section per row, each with the follow options of the ID it names (the row's accessory).
+
+    Args:
+        lines: the rows, escaped mrkdwn.
+        keys: the ID each row names, in the same order.
+        follows: the page's follow options by ID.
+    """
+    return [Section(text=clip(line, MAX_SECTION), follow=follows.get(key, ()))
+            for line, key in zip(lines, keys, strict=True)]
+
+
 def _section(part: Section, block_id: str) -> SectionBlock:
     fields = [MarkdownTextObject(text=clip(f, MAX_FIELD)) for f in part.fields[:MAX_FIELDS] if f]
     text = MarkdownTextObject(text=clip(part.text, MAX_SECTION)) if part.text or not fields else None
     if text is not None and not text.text:
         text = MarkdownTextObject(text=" ")
-    return SectionBlock(text=text, fields=fields or None, block_id=block_id)
+    return SectionBlock(text=text, fields=fields or None, block_id=block_id, accessory=accessory(part.follow))
 
 
 def _fallback(header: str, context: list[str], parts: list[Part]) -> str:
@@ -119,6 +138,7 @@ def _fallback(header: str, context: list[str], parts: list[Part]) -> str:
 
 def assemble(
     *, key: str, page: int, header: str, context: list[str], parts: list[Part], buttons: list[PagerButton],
+    select: StaticSelectElement | None = None,
 ) -> Message:
     """Build a message inside every limit: header, context, the parts (cut with "… and N more"), the pager.
 
@@ -129,9 +149,10 @@ def assemble(
         context: escaped mrkdwn elements (at most 10 kept; each clipped).
         parts: the results, escaped.
         buttons: the buttons, values encoded by the commands layer (an actions block only if any).
+        select: the page's follow select, put in the actions block after the buttons.
     """
     prefix = f"timbot_{key[:40]}_{page}"
-    room = MAX_BLOCKS - 1 - (1 if context else 0) - (1 if buttons else 0)
+    room = MAX_BLOCKS - 1 - (1 if context else 0) - (1 if buttons or select is not None else 0)
     parts = [p for p in parts if not isinstance(p, Section) or p.text or p.fields]
     if len(parts) > room:
         kept, dropped = parts[: room - 1], parts[room - 1 :]
@@ -146,14 +167,16 @@ def assemble(
         block_id = f"{prefix}_{i}"
         block = DividerBlock(block_id=block_id) if isinstance(part, Divider) else _section(part, block_id)
         blocks.append(block)
-    if buttons:
-        pager: list[ButtonElement] = []
+    if buttons or select is not None:
+        pager: list[ButtonElement | StaticSelectElement] = []
         for b in buttons:
             if not 0 < len(b.value) <= MAX_VALUE:
                 raise ValueError("a button value must hold 1 to 2000 characters")
             pager.append(ButtonElement(text=PlainTextObject(text=clip_plain(b.label, MAX_BUTTON)),
                                           action_id=b.action_id[:MAX_ID], value=b.value,
                                           style="primary" if b.primary else None))
+        if select is not None:
+            pager.append(select)
         blocks.append(ActionsBlock(elements=pager, block_id=f"{prefix}_pager"))
     return Message(text=_fallback(header, context, parts), blocks=blocks)
 

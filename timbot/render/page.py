@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Final, assert_never
 
 from timbot.commands.results import (
@@ -18,9 +19,10 @@ from timbot.commands.results import (
 )
 from timbot.render.escape import clip, escape, one_line
 from timbot.render.fmt import plural
+from timbot.render.follow import follow_select
 from timbot.render.group import group_card_parts, group_cards_parts
 from timbot.render.layouts import friend_lists_parts, friends_parts, groups_parts, joined_parts, room_parts
-from timbot.render.limits import Part, assemble, notice
+from timbot.render.limits import MAX_BLOCKS, Part, Section, assemble, notice
 from timbot.render.message import Message
 
 __all__ = ["render_page"]
@@ -65,6 +67,7 @@ def render_page(page: Page, *, share: bool = False, shared_by: str | None = None
             (the others in the channel could not use them).
     """
     parts: list[Part]
+    rows = page.follows or None  # first try one section per row, each with its follow options
     match page:
         case HelpPage():
             usage = escape(page.usage).replace("```", "ˋˋˋ")
@@ -72,30 +75,55 @@ def render_page(page: Page, *, share: bool = False, shared_by: str | None = None
         case GroupsPage():
             kind = f" of type {page.group_type}" if page.group_type else ""
             key, context = "groups", [f"{plural(page.total, 'group')}{kind}", _of(page.number, page.pages)]
-            parts = groups_parts(page)
+            parts = groups_parts(page, rows)
         case GroupPage():
             key, context = "group", _one_group_context(page)
-            parts = group_card_parts(page)
+            parts = group_card_parts(page, rows)
         case GroupCardsPage():
             key, context = "cards", [plural(page.total_ids, "group ID"), _of(page.number, page.pages)]
-            parts = group_cards_parts(page)
+            parts = group_cards_parts(page, rows)
         case JoinedPage():
             key, context = "joined", [f"{plural(page.total, 'group')} joined", _of(page.number, page.pages)]
-            parts = joined_parts(page)
+            parts = joined_parts(page, rows)
         case RoomPage():
             key, context = "room", [*_room_context(page), f"page {page.number:,}"]
-            parts = room_parts(page)
+            parts = room_parts(page, rows)
         case FriendListsPage():
             key, context = "lists", [plural(len(page.lists), "friend list")]
-            parts = friend_lists_parts(page)
+            parts, rows = friend_lists_parts(page), None
         case FriendsPage():
             total = f"{plural(page.total_friends, 'friend')} in the named lists"
             key, context = "friends", [total, _of(page.number, page.pages)]
-            parts = friends_parts(page)
+            parts = friends_parts(page, rows)
         case _:
             assert_never(page)
+    select = None
+    if rows is not None and len(parts) > MAX_BLOCKS - 3:  # header, context, actions: too many rows
+        parts, select = _packed(page), follow_select(page.follows)
     buttons = [*page.buttons, *([page.share] if share and page.share is not None else [])]
-    if shared_by is not None:
-        context, buttons = [_sharer(shared_by), *context], []
+    if shared_by is not None:  # the others in the channel could not use the buttons nor the follow menus
+        context, buttons, select = [_sharer(shared_by), *context], [], None
+        parts = [replace(p, follow=()) if isinstance(p, Section) else p for p in parts]
     return assemble(key=key, page=page.number, header=page.header, context=context, parts=parts,
-                    buttons=buttons)
+                    buttons=buttons, select=select)
+
+
+def _packed(page: Page) -> list[Part]:
+    """The page's rows packed into as few sections as fit (the follow options then go in one select)."""
+    match page:
+        case GroupsPage():
+            return groups_parts(page)
+        case GroupPage():
+            return group_card_parts(page)
+        case GroupCardsPage():
+            return group_cards_parts(page)
+        case JoinedPage():
+            return joined_parts(page)
+        case RoomPage():
+            return room_parts(page)
+        case FriendsPage():
+            return friends_parts(page)
+        case FriendListsPage() | HelpPage():
+            return []
+        case _:
+            assert_never(page)
