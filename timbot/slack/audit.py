@@ -57,13 +57,16 @@ class Incoming:
             user = body.get("user") or {}
             channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
             action = (body.get("actions") or [{}])[0]
+            # a button sends its value; an overflow menu or a select the option chosen
+            chosen = action.get("selected_option") or {}
+            value = action.get("value") or (chosen.get("value") if isinstance(chosen, dict) else None)
             return cls(
                 kind="click",
                 user_id=str(user.get("id") or ""),
                 team_id=str(user.get("team_id") or (body.get("team") or {}).get("id") or ""),
                 channel_id=str(channel or ""),
                 what=str(action.get("action_id") or ""),
-                text=str(action.get("value") or ""),
+                text=str(value or ""),
                 response_url=str(body.get("response_url") or ""),
                 started=now,
             )
@@ -80,7 +83,8 @@ class Incoming:
 
 
 def audit(
-    request: Incoming, outcome: str, *, delivered: bool | None = None, shown: str | None = None
+    request: Incoming, outcome: str, *, delivered: bool | None = None, shown: str | None = None,
+    followed: str | None = None,
 ) -> None:
     """Write the one audit line of ``request`` (its fields also go in ``record.audit``, for JSON logs).
 
@@ -89,9 +93,13 @@ def audit(
         outcome: ``ok``, ``refused:<reason>``, ``usage``, ``expired``, ``tim:<code>``, ``error:<ref>``...
         delivered: whether the answer reached Slack (None when it went in the ack body).
         shown: for a click, what its value asked for (the command, its query and the page).
+        followed: for a follow click, the command it answered (``/im-group @TGS#abc``): ``what`` is then
+            ``follow <command> <text>``.
     """
     duration_ms = (time.monotonic() - request.started) * 1000
-    if request.kind == "click":
+    if followed is not None:
+        what = f"follow {_clean(followed)}"
+    elif request.kind == "click":
         target = repr(_clean(shown)) if shown else f"(value {len(request.text)} chars)"
         what = f"button {_clean(request.what, 64)} {target}"
     else:

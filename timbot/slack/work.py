@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from timbot.answer import Reply, describe_click, reply_click, reply_command, reply_share
-from timbot.commands.spec import SHARE
-from timbot.errors import AccessDenied
+from timbot.answer import Reply, describe_click, failure, reply_click, reply_command, reply_share
+from timbot.commands.follow import decode_follow
+from timbot.commands.spec import FOLLOW, SHARE
+from timbot.errors import AccessDenied, ExpiredError
 from timbot.render import Message, error_message
 from timbot.slack.audit import Incoming, audit
 from timbot.slack.respond import ResponsePoster
@@ -38,7 +39,8 @@ class Worker:
     async def answer(self, incoming: Incoming) -> None:
         """Answer ``incoming`` and post the reply (the answer, or the error in words).
 
-        A successful click replaces the page in place; an error is posted as a new ephemeral message,
+        A successful click replaces the page in place; a follow (a row's button or menu) answers its command
+        as typing it would, in a new ephemeral message; an error is posted as a new ephemeral message,
         so the page the user was reading stays. A Share click posts the page in the channel, visibly,
         "shared by" the clicker and without buttons; the private copy stays. Never raises (except on
         cancellation).
@@ -47,6 +49,9 @@ class Worker:
             incoming: the command or click, already authorised and acknowledged.
         """
         is_click = incoming.kind == "click"
+        if is_click and incoming.what == FOLLOW:
+            await self._follow(incoming)
+            return
         shared = is_click and incoming.what == SHARE
         answered: Reply
         if shared and not self._share:
@@ -64,6 +69,20 @@ class Worker:
         delivered = await self._poster.post(incoming.response_url, payload)
         shown = describe_click(incoming.text) if is_click else None
         audit(incoming, answered.outcome, delivered=delivered, shown=shown)
+
+    async def _follow(self, incoming: Incoming) -> None:
+        """A row's follow option: its command answered exactly as if typed, posted as a new ephemeral
+        message (the list the user was reading stays); an expired value makes no Tencent call."""
+        try:
+            command, text = decode_follow(incoming.text)
+        except ExpiredError as exc:
+            answered = failure(exc, what="follow")
+            followed = f"expired value ({len(incoming.text)} chars)"
+        else:
+            answered = await reply_command(self._tim, command, text, share=self._share)
+            followed = f"{command} {text}"
+        delivered = await self._poster.post(incoming.response_url, _payload(answered.message, replace=False))
+        audit(incoming, answered.outcome, delivered=delivered, followed=followed)
 
     async def refuse(self, incoming: Incoming, *, code: str, reason: str) -> None:
         """Tell the caller, ephemerally, why timbot will not answer; no Tencent call.
