@@ -95,3 +95,13 @@ async def test_ctrl_c_on_an_empty_line_says_how_to_leave_and_twice_leaves() -> N
     lines, said = await _typed(["/im-gr\x03", "/im-room x\r", "\x03", "help\r"])
     assert lines == ["/im-room x", "help"]  # Ctrl-C on a typed line cleared it; on an empty one it hints
     assert said.count(LEAVE_HINT) == 1
+
+
+def test_a_rows_number_key_follows_it_as_if_typed() -> None:
+    result = demo("/im-groups Public --limit 6", "4", "quit")
+    assert result.returncode == 0, result.stderr
+    said = answers(result.stdout)
+    assert "[4] Details" in said["1:/im-groups Public --limit 6"]
+    followed = said["3:4"]
+    assert followed.lstrip().startswith("/im-group @TGS#1HEXFL0E2")
+    assert "[menu: Groups joined, Friend lists]" in followed
