@@ -61,7 +61,9 @@ def render_page(page: Page, *, share: bool = False, shared_by: str | None = None
     """Render one page as a Slack message inside Block Kit's limits.
 
     Args:
-        page: what the commands layer made (``fetch_page`` or ``help_page``), buttons included.
+        page: what the commands layer made (``fetch_page`` or ``help_page``), buttons and follow options
+            included (each row its own section with its follow button or menu when that fits in 50 blocks;
+            else the rows packed and one follow select).
         share: add the page's Share button (when the page has one).
         shared_by: the page as posted in the channel by this Slack user: "shared by" them, and no buttons
             (the others in the channel could not use them).

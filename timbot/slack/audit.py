@@ -30,7 +30,8 @@ class Incoming:
         team_id: that user's team (``user.team_id`` on a click).
         channel_id: where (may be empty).
         what: the command name, or the button's ``action_id``.
-        text: the command text, or the button value (only its length is logged for a click).
+        text: the command text, or the clicked value: a button's ``value`` or a menu's
+            ``selected_option.value`` (a click logs only its length, or what it asked for).
         response_url: where the answer goes (never logged).
         started: ``time.monotonic()`` when the request arrived.
     """
