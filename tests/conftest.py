@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import pytest
 
 from tests.slack.fakes import BOT_TOKEN, SIGNING_SECRET, FakeSlack
-from timbot.emulator import DEMO_KEY
+from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 from timbot.tim import usersig
+from timbot.tim.client import TimClient
 
 #: Every secret the tests use; a fixture that invents another one adds it with :func:`register_secret`.
 SECRETS: set[str] = {
@@ -152,3 +153,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             f"secret scan: {_RECORDER.seen} log records, {messages} posted messages, "
             f"{len(_EXTRA)} other outputs, {len(SECRETS)} known secrets: no leak"
         )
+
+
+@pytest.fixture(name="client")
+async def emulator_client() -> AsyncIterator[TimClient]:
+    """``client``: the production Tencent client on a fresh in-process emulator (seed 0, no rate limits);
+    a directory or module that needs another kind of ``client`` defines its own."""
+    emulator = Emulator(enforce_rate_limits=False)
+    async with TimClient(sdkappid=DEMO_SDKAPPID, secret_key=DEMO_KEY, base_url="http://emulator.test",
+                         transport=emulator.transport()) as tim:
+        yield tim

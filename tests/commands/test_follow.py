@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from timbot.answer import command_page
@@ -13,7 +11,6 @@ from timbot.commands.queries import FriendsQuery, GroupQuery, JoinedQuery, RoomQ
 from timbot.commands.registry import by_name
 from timbot.commands.results import GroupCardsPage, GroupPage, GroupsPage, JoinedPage, RoomPage
 from timbot.commands.spec import FOLLOW
-from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 from timbot.errors import ExpiredError
 from timbot.tim.client import TimClient
 
@@ -82,14 +79,6 @@ def test_labels_and_action() -> None:
 def test_each_spec_describes_its_rows(command: str, labels: list[list[str]]) -> None:
     rows = by_name(command).rows
     assert [list(row.labels) for row in rows] == labels and all(row.what for row in rows)
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[TimClient]:
-    emulator = Emulator(enforce_rate_limits=False)
-    async with TimClient(sdkappid=DEMO_SDKAPPID, secret_key=DEMO_KEY, base_url="http://emulator.test",
-                         transport=emulator.transport()) as tim:
-        yield tim
 
 
 def _labels(page: GroupsPage | GroupPage | GroupCardsPage | JoinedPage | RoomPage) -> dict[str, list[str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -12,7 +11,6 @@ from timbot.answer import command_page
 from timbot.commands.follow import decode_follow, follows_of, group_follows, user_follows
 from timbot.commands.results import FriendsPage, GroupsPage, NamedList
 from timbot.console.terminal import render_message
-from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 from timbot.render import render_page
 from timbot.tim.client import TimClient
 from timbot.tim.models import GroupInfo
@@ -97,14 +95,6 @@ def test_forty_friends_under_ten_headings_are_packed() -> None:
     assert select["options"][0]["text"]["text"] == "Groups joined · friend_00"
     shared = render_page(page, shared_by="U0ALICE").to_dict()
     assert not _selects(shared) and not any(b["type"] == "actions" for b in shared["blocks"])
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[TimClient]:
-    emulator = Emulator(enforce_rate_limits=False)
-    async with TimClient(sdkappid=DEMO_SDKAPPID, secret_key=DEMO_KEY, base_url="http://emulator.test",
-                         transport=emulator.transport()) as tim:
-        yield tim
 
 
 @pytest.mark.parametrize(("command", "text"), [

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.slack.fakes import FakeSlack, ServerThread
+from timbot.emulator import Emulator
 
 
 @pytest.fixture(scope="module")
@@ -27,3 +28,12 @@ def slack(fake_slack_server: tuple[FakeSlack, str]) -> Iterator[tuple[FakeSlack,
     fake.hook_retry_after.clear()
     fake.hook_delay = 0.0
     yield fake, url
+
+
+@pytest.fixture
+def tencent() -> Iterator[tuple[Emulator, str]]:
+    """The emulator (seed 0) over HTTP on a loopback port: ``(emulator, base URL)``."""
+    emulator = Emulator(seed=0)
+    server = ServerThread(emulator.asgi, lifespan="off").start()
+    yield emulator, server.url
+    server.stop()

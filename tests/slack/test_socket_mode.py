@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from starlette.responses import HTMLResponse, JSONResponse
 
 from tests.conftest import register_secret
 from tests.e2e.conftest import buttons, visible_text
-from tests.slack.fakes import TEAM, ServerThread, click_payload
+from tests.slack.fakes import TEAM, click_payload
 from tests.slack.socketfake import (
     ACK_LIMIT,
     APP_TOKEN,
@@ -26,14 +26,6 @@ from timbot.errors import ConfigError
 from timbot.settings import Settings
 from timbot.slack.reconnect import ReconnectingClient
 from timbot.slack.socket import _socket_mode
-
-
-@pytest.fixture
-def tencent() -> Iterator[tuple[Emulator, str]]:
-    emulator = Emulator(seed=0)
-    server = ServerThread(emulator.asgi, lifespan="off").start()
-    yield emulator, server.url
-    server.stop()
 
 
 @pytest.fixture

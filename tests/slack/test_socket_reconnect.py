@@ -16,14 +16,13 @@ import re
 import signal
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import register_secret, scan_later
 from tests.e2e.conftest import buttons
-from tests.slack.fakes import ServerThread
 from tests.slack.socketfake import (
     ACK_LIMIT,
     PROXY_VARIABLES,
@@ -57,14 +56,6 @@ def getaddrinfo(host, *args, **kwargs):
 
 socket.getaddrinfo = getaddrinfo
 '''
-
-
-@pytest.fixture
-def tencent() -> Iterator[tuple[Emulator, str]]:
-    emulator = Emulator(seed=0)
-    server = ServerThread(emulator.asgi, lifespan="off").start()
-    yield emulator, server.url
-    server.stop()
 
 
 @pytest.fixture(autouse=True)
