@@ -66,6 +66,14 @@ class Settings(BaseSettings):
     #: ``json``: one JSON object a line, for log platforms
     timbot_log_format: Literal["text", "json"] = "text"
 
+    #: Redis shared by every process (rate budget, answer cache, access checks, export queue); a
+    #: ``redis://`` or ``rediss://`` URL, secret since it may hold a password. Unset: all in-process.
+    redis_url: SecretStr | None = None
+    #: prefix of every key timbot writes to Redis (the SDKAppID follows it)
+    timbot_redis_prefix: str = Field(default="timbot:", min_length=1, max_length=64)
+    #: the language of every answer (``en``, ``ja``, ``ko``, ``zh``); empty: each user's Slack locale
+    timbot_language: str = ""
+
     port: int = Field(default=3000, ge=1, le=65535)
 
     @field_validator("timbot_log_level", "timbot_log_format", mode="before")
@@ -85,6 +93,15 @@ class Settings(BaseSettings):
         # slack_sdk joins method names onto the API URL, so it keeps one trailing slash; the Tencent
         # base URL gets paths that start with one, so it keeps none
         return value.rstrip("/") + ("/" if info.field_name == "slack_api_url" else "")
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():  # set but empty: as if unset
+            return None
+        if not value.get_secret_value().strip().startswith(("redis://", "rediss://")):
+            raise ValueError("must start with redis:// or rediss://")
+        return SecretStr(value.get_secret_value().strip())
 
     @property
     def tim_url(self) -> str:
