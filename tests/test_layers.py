@@ -16,18 +16,20 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 
 #: What each layer may import from timbot (besides itself); anything else points the wrong way.
 ALLOWED: dict[str, set[str]] = {
-    "errors": set(),
+    # the language of the words (gettext, Babel): below everything that writes words, importing nothing of ours
+    "i18n": set(),
+    "errors": {"i18n"},
     "bodylimit": set(),
-    "settings": {"errors", "bodylimit"},
-    "tim": {"errors", "settings", "bodylimit"},
+    "settings": {"errors", "bodylimit", "i18n"},
+    "tim": {"errors", "settings", "bodylimit", "i18n"},
     "emulator": {"errors", "bodylimit"},
-    "commands": {"errors", "tim"},
-    "render": {"errors", "commands", "tim"},
-    "answer": {"errors", "commands", "render", "tim"},
-    "slack": {"errors", "settings", "tim", "commands", "render", "answer"},
-    "console": {"errors", "settings", "tim", "commands", "render", "slack", "answer", "emulator"},
-    "asgi": {"errors", "settings", "tim", "slack", "bodylimit"},
-    "cli": {"errors", "settings", "tim", "console", "slack", "asgi", "emulator"},
+    "commands": {"errors", "tim", "i18n"},
+    "render": {"errors", "commands", "tim", "i18n"},
+    "answer": {"errors", "commands", "render", "tim", "i18n"},
+    "slack": {"errors", "settings", "tim", "commands", "render", "answer", "i18n"},
+    "console": {"errors", "settings", "tim", "commands", "render", "slack", "answer", "emulator", "i18n"},
+    "asgi": {"errors", "settings", "tim", "slack", "bodylimit", "i18n"},
+    "cli": {"errors", "settings", "tim", "console", "slack", "asgi", "emulator", "i18n"},
 }
 #: Single modules a layer may import from a layer it may not import as a whole.
 ALLOWED_MODULES: dict[str, set[str]] = {
@@ -50,8 +52,10 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "render": ("slack_bolt", "httpx", "aiohttp", "uvicorn", "asyncio"),
 }
 #: What importing the emulator may load of timbot besides the emulator itself (``timbot.tim`` is the
-#: package ``timbot.tim.usersig`` lives in; its ``__init__`` imports nothing).
-EMULATOR_LOADS = {"timbot", "timbot.tim", "timbot.tim.usersig", "timbot.errors", "timbot.bodylimit"}
+#: package ``timbot.tim.usersig`` lives in; its ``__init__`` imports nothing; ``timbot.i18n`` comes with
+#: the error tree, whose words are translated).
+EMULATOR_LOADS = {"timbot", "timbot.tim", "timbot.tim.usersig", "timbot.errors", "timbot.bodylimit",
+                  "timbot.i18n"}
 
 
 def _layer(path: Path) -> str:
@@ -150,6 +154,11 @@ def test_imports_point_down_the_layers(path: Path) -> None:
         ("answer", "timbot.commands.pages", True),
         ("tim", "timbot.commands.results", False),
         ("tim", "timbot.slack.app", False),
+        ("render", "timbot.i18n", True),
+        ("errors", "timbot.i18n", True),
+        ("i18n", "timbot.errors", False),
+        ("i18n", "timbot.settings", False),
+        ("emulator", "timbot.i18n", False),
     ],
 )
 def test_the_layer_rules(layer: str, name: str, allowed: bool) -> None:

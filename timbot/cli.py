@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
 from timbot import __version__
 from timbot.errors import ConfigError
+from timbot.i18n import DEFAULT, LANGUAGES, language, pick
 
 __all__ = ["build_parser", "main"]
 
@@ -51,6 +53,24 @@ def _latency(text: str) -> float:
     return value
 
 
+def _lang_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang", choices=sorted(LANGUAGES), default=None,
+        help="the language of the answers: en, ja, ko or zh (default: TIMBOT_LANGUAGE, else the terminal's "
+        "LC_ALL / LC_MESSAGES / LANG, else en)")
+
+
+def terminal_language(flag: str | None = None) -> str:
+    """The language of a terminal command: ``--lang``, else ``TIMBOT_LANGUAGE``, else the locale of the
+    terminal (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``ja_JP.UTF-8`` is Japanese), else English.
+
+    Args:
+        flag: the value of ``--lang``, if given.
+    """
+    env = os.environ
+    return pick(flag, env.get("TIMBOT_LANGUAGE"), env.get("LC_ALL"), env.get("LC_MESSAGES"), env.get("LANG"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand (argparse, with a useful ``--help`` each)."""
     parser = argparse.ArgumentParser(
@@ -72,13 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
         "SLACK_BOT_TOKEN, TIM_SDKAPPID and TIM_SECRET_KEY. While Slack cannot be reached it retries with "
         "backoff (up to about every 30 s) until Ctrl-C; a refused token stops it (exit status 2).",
     )
-    sub.add_parser(
+    demo = sub.add_parser(
         "demo",
         help="an interactive console on the built-in emulator (no credentials, no network)",
         description="Type the same commands as in Slack (/im-groups, /im-group, /im-joined, /im-room, "
         "/im-friends); n / p turn pages; help lists the commands; quit or Ctrl-D leaves. "
         "The data is generated demo data.",
     )
+    _lang_flag(demo)
     run = sub.add_parser(
         "run",
         help="answer one command and print it (--json: the Block Kit message)",
@@ -92,12 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print the Block Kit message Slack would receive")
     run.add_argument("--page", type=_positive, default=1, metavar="N", help="follow Next N-1 times")
     run.add_argument("--demo", action="store_true", help="use the built-in emulator instead of Tencent")
-    sub.add_parser(
+    _lang_flag(run)
+    check = sub.add_parser(
         "check",
         help="check the configuration, Tencent and Slack, one line per check",
         description="Validate the settings, sign a UserSig, call Tencent once (get_appid_group_list, "
         "Limit 1) and Slack's auth.test. Exit status 0 only when every check passes. Never prints a secret.",
     )
+    _lang_flag(check)
     emulator = sub.add_parser(
         "emulator",
         help="serve the built-in Tencent emulator over HTTP (point TIM_BASE_URL at it)",
@@ -198,7 +221,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `timbot run /im-groups --limit 5`: the command's own flags belong to TEXT.
         args.text = [*args.text, *extra]
     try:
-        return _COMMANDS[args.subcommand](args)
+        # the terminal's commands answer in its language; the servers in each Slack user's
+        lang = terminal_language(args.lang) if hasattr(args, "lang") else DEFAULT
+        with language(lang):
+            return _COMMANDS[args.subcommand](args)
     except ConfigError as exc:
         for line in exc.lines():
             print(f"timbot: {line}", file=sys.stderr)

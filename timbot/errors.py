@@ -34,7 +34,10 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar, Final
 
+from timbot.i18n import N_, _
+
 __all__ = [
+    "UNKNOWN_CODE",
     "AccessDenied",
     "ConfigError",
     "EmulatorError",
@@ -46,6 +49,7 @@ __all__ = [
     "TimbotError",
     "UsageError",
     "UserSigError",
+    "explanation_text",
     "scrub",
 ]
 
@@ -54,7 +58,9 @@ _SECRETS: Final = re.compile(
     r"(?i)((?:usersig|sig|key|secret|token|signature)=)[^&\s]*|xox[a-z]-[\w-]+|xapp-[\w-]+|\?[^\s]*"
 )
 _REGION_CODES: Final = frozenset({70016, 70020})
-_REGION_HINT: Final = "check TIM_REGION (or TIM_BASE_URL) matches the data centre of the app"
+_REGION_HINT: Final = N_("check TIM_REGION (or TIM_BASE_URL) matches the data centre of the app")
+#: The explanation of a code Tencent documents nowhere we know (``timbot.tim.codes.explain``).
+UNKNOWN_CODE: Final = N_("Tencent Cloud Chat answered with error code {code}")
 
 
 def scrub(detail: str) -> str:
@@ -65,6 +71,18 @@ def scrub(detail: str) -> str:
     """
     line = " ".join(detail.split())
     return _SECRETS.sub(lambda m: (m.group(1) or "") + "…" if m.group(1) else "…", line)
+
+
+def explanation_text(code: int, explanation: str) -> str:
+    """The explanation of a Tencent code (English, as ``timbot.tim.codes`` gives it) in the reader's language.
+
+    Args:
+        code: Tencent's ``ErrorCode``.
+        explanation: its English explanation (the message id; a code we do not know has the generic one).
+    """
+    if explanation == UNKNOWN_CODE.format(code=code):
+        return _(UNKNOWN_CODE).format(code=code)
+    return _(explanation)
 
 
 def _short(text: str, limit: int = 300) -> str:
@@ -173,7 +191,7 @@ class ExpiredError(TimbotError):
 
     def user_text(self) -> str:
         """The same words for every cause."""
-        return "this result has expired; run the command again."
+        return _("this result has expired; run the command again.")
 
 
 class AccessDenied(TimbotError):
@@ -192,8 +210,8 @@ class AccessDenied(TimbotError):
         super().__init__(reason)
 
     def user_text(self) -> str:
-        """The reason."""
-        return self.reason
+        """The reason (a message id of ``timbot.slack.authz.REASONS`` is shown in the reader's language)."""
+        return _(self.reason)
 
 
 class UserSigError(TimbotError, ValueError):
@@ -205,7 +223,8 @@ class UserSigError(TimbotError, ValueError):
 
     def user_text(self) -> str:
         """What failed, and where to look."""
-        return f"the UserSig does not verify ({self}); check TIM_SECRET_KEY and TIM_SDKAPPID"
+        return _("the UserSig does not verify ({problem}); check TIM_SECRET_KEY and TIM_SDKAPPID").format(
+            problem=self)
 
 
 class EmulatorError(TimbotError):
@@ -234,7 +253,7 @@ class TimError(TimbotError):
 
     def user_text(self) -> str:
         """A generic sentence (the subclasses say more)."""
-        return "Tencent Cloud Chat did not give the data; try again in a minute."
+        return _("Tencent Cloud Chat did not give the data; try again in a minute.")
 
 
 class TimTransportError(TimError):
@@ -255,7 +274,8 @@ class TimTransportError(TimError):
     def user_text(self) -> str:
         """What failed (scrubbed, at most 300 characters) and what to do."""
         detail = _short(scrub(self.detail))
-        return f"Tencent Cloud Chat could not be reached ({detail}); try again in a minute."
+        return _("Tencent Cloud Chat could not be reached ({detail}); try again in a minute.").format(
+            detail=detail)
 
 
 class TimProtocolError(TimError):
@@ -270,8 +290,8 @@ class TimProtocolError(TimError):
 
     def user_text(self) -> str:
         """What was wrong with the answer (scrubbed) and what to do."""
-        return (f"Tencent Cloud Chat sent an answer timbot cannot read ({_short(scrub(self.detail))}); "
-                "try again in a minute.")
+        return _("Tencent Cloud Chat sent an answer timbot cannot read ({detail}); try again in a minute."
+                 ).format(detail=_short(scrub(self.detail)))
 
 
 class TimApiError(TimError):
@@ -283,17 +303,25 @@ class TimApiError(TimError):
         explanation: our one-line explanation of the code for a Slack user.
         kind: how the client treats the code: ``transient``, ``rate_limit``, ``sig`` or ``fatal``.
         endpoint: the API path that answered.
+        host: where the request went, named after the explanation of the codes a wrong region gives
+            (``requests go to HOST``).
+
+    ``explanation`` is the English (the log line's, the message id); :meth:`user_text` is in the reader's
+    language.
     """
 
     def __init__(
-        self, code: int, *, info: str = "", explanation: str, kind: str = "fatal", endpoint: str = ""
+        self, code: int, *, info: str = "", explanation: str, kind: str = "fatal", endpoint: str = "",
+        host: str = "",
     ) -> None:
         self.code = code
         self.info = info
-        self.explanation = explanation
+        self.words = explanation
+        self.host = host
+        self.explanation = f"{explanation} (requests go to {host})" if host else explanation
         self.kind = kind
         self.endpoint = endpoint
-        super().__init__(f"{code}: {explanation}")
+        super().__init__(f"{code}: {self.explanation}")
 
     def explained(self, explanation: str) -> TimApiError:
         """The same error with another explanation (what the code means for one command).
@@ -306,9 +334,12 @@ class TimApiError(TimError):
 
     def user_text(self) -> str:
         """``CODE: explanation``, and the region hint for the codes a wrong region gives."""
-        text = f"{self.code}: {self.explanation}"
+        words = explanation_text(self.code, self.words)
+        if self.host:
+            words += f" ({_('requests go to {host}').format(host=self.host)})"
+        text = f"{self.code}: {words}"
         if self.code in _REGION_CODES and "region" not in self.explanation.lower():
-            text += f"\n{_REGION_HINT}"
+            text += f"\n{_(_REGION_HINT)}"
         return text
 
     @property

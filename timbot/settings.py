@@ -71,17 +71,17 @@ class Settings(BaseSettings):
     redis_url: SecretStr | None = None
     #: prefix of every key timbot writes to Redis (the SDKAppID follows it)
     timbot_redis_prefix: str = Field(default="timbot:", min_length=1, max_length=64)
-    #: the language of every answer (``en``, ``ja``, ``ko``, ``zh``); empty: each user's Slack locale
-    timbot_language: str = ""
+    #: the language of every answer (``en``, ``ja``, ``ko``, ``zh``, any case); empty: each user's locale
+    timbot_language: Literal["", "en", "ja", "ko", "zh"] = ""
 
     port: int = Field(default=3000, ge=1, le=65535)
 
-    @field_validator("timbot_log_level", "timbot_log_format", mode="before")
+    @field_validator("timbot_log_level", "timbot_log_format", "timbot_language", mode="before")
     @classmethod
     def _any_case(cls, value: object, info: ValidationInfo) -> object:
         if not isinstance(value, str):
             return value
-        return value.upper() if info.field_name == "timbot_log_level" else value.lower()
+        return value.upper() if info.field_name == "timbot_log_level" else value.strip().lower()
 
     @field_validator("slack_api_url", "tim_base_url")
     @classmethod

@@ -17,6 +17,7 @@ from timbot.commands import grammar
 from timbot.commands.results import PagerButton, quote
 from timbot.commands.spec import FOLLOW, Row
 from timbot.errors import ExpiredError, UsageError
+from timbot.i18n import N_, _
 
 __all__ = [
     "FOLLOW",
@@ -39,12 +40,13 @@ VERSION: Final = "f1"
 MAX_FOLLOW: Final = 150
 
 Kind = Literal["d", "o", "j", "f"]
-#: kind -> (its label, the command it answers, whether its target is a group).
+#: kind -> (its label, the command it answers, whether its target is a group); the labels are English
+#: message ids, shown in the reader's language.
 KINDS: Final[dict[str, tuple[str, str, bool]]] = {
-    "d": ("Details", "/im-group", True),
-    "o": ("Online members", "/im-room", True),
-    "j": ("Groups joined", "/im-joined", False),
-    "f": ("Friend lists", "/im-friends", False),
+    "d": (N_("Details"), "/im-group", True),
+    "o": (N_("Online members"), "/im-room", True),
+    "j": (N_("Groups joined"), "/im-joined", False),
+    "f": (N_("Friend lists"), "/im-friends", False),
 }
 
 
@@ -125,7 +127,7 @@ def decode_follow(value: str) -> tuple[str, str]:
 
 def _options(kinds: tuple[Kind, ...], target: str) -> tuple[PagerButton, ...]:
     try:
-        return tuple(PagerButton(label=KINDS[kind][0], action_id=FOLLOW, value=encode_follow(kind, target))
+        return tuple(PagerButton(label=_(KINDS[kind][0]), action_id=FOLLOW, value=encode_follow(kind, target))
                      for kind in kinds)
     except ValueError:
         return ()

@@ -16,6 +16,7 @@ from timbot.commands.results import DOUBLE_QUOTES as _DOUBLE
 from timbot.commands.results import SINGLE_QUOTES as _SINGLE
 from timbot.commands.results import quote
 from timbot.errors import UsageError
+from timbot.i18n import _
 
 __all__ = [
     "Args",
@@ -95,13 +96,13 @@ def tokens(text: str, *, usage: str) -> list[str]:
         UsageError: the text is too long, holds a mention or link, or has too many arguments.
     """
     if len(text) > _MAX_TEXT:
-        raise UsageError("the text is too long", usage=usage)
+        raise UsageError(_("the text is too long"), usage=usage)
     if "<" in text or ">" in text:
-        raise UsageError("Slack turned part of the text into a mention or link (<...>); "
-                         "type IDs as plain text", usage=usage)
+        raise UsageError(_("Slack turned part of the text into a mention or link (<...>); "
+                           "type IDs as plain text"), usage=usage)
     found = _split_quoted(unescape(text), usage=usage)
     if len(found) > _MAX_TOKENS:
-        raise UsageError(f"too many arguments ({len(found)})", usage=usage)
+        raise UsageError(_("too many arguments ({count})").format(count=len(found)), usage=usage)
     return found
 
 
@@ -135,7 +136,7 @@ def _split_quoted(text: str, *, usage: str) -> list[str]:
             closers = _CLOSERS[text[i]]
             end = next((j for j in range(i + 1, n) if text[j] in closers), -1)
             if end < 0:
-                raise UsageError(f"a quote is not closed: {show(text[i:])}", usage=usage)
+                raise UsageError(_("a quote is not closed: {text}").format(text=show(text[i:])), usage=usage)
             whole = token == ""  # quoted from its first character: never a flag
             token += text[i + 1 : end]
             i = end + 1
@@ -176,18 +177,19 @@ def split(found: list[str], *, flags: Mapping[str, bool], usage: str) -> Args:
             args.positional.append(token)
             continue
         if token.startswith("-") and not token.startswith("--") and len(token) > 1:
-            raise UsageError(f"unknown flag {show(token)} (flags are --name, e.g. --limit 5)", usage=usage)
+            problem = _("unknown flag {flag} (flags are --name, e.g. --limit 5)")
+            raise UsageError(problem.format(flag=show(token)), usage=usage)
         if not token.startswith("--"):
             args.positional.append(token)
             continue
         name, eq, inline = token[2:].partition("=")
         if name not in flags:
-            raise UsageError(f"unknown flag --{show(name)}", usage=usage)
+            raise UsageError(_("unknown flag --{name}").format(name=show(name)), usage=usage)
         if name in args.flags:
-            raise UsageError(f"--{name} is given twice", usage=usage)
+            raise UsageError(_("--{name} is given twice").format(name=name), usage=usage)
         if not flags[name]:
             if eq:
-                raise UsageError(f"--{name} takes no value", usage=usage)
+                raise UsageError(_("--{name} takes no value").format(name=name), usage=usage)
             args.flags[name] = None
             continue
         if eq:
@@ -198,7 +200,7 @@ def split(found: list[str], *, flags: Mapping[str, bool], usage: str) -> Args:
         else:
             value = ""
         if not value:
-            raise UsageError(f"--{name} needs a value", usage=usage)
+            raise UsageError(_("--{name} needs a value").format(name=name), usage=usage)
         args.flags[name] = value
     return args
 
@@ -209,8 +211,8 @@ def number(args: Args, flag: str, low: int, high: int) -> int | None:
         return None
     value = args.flags[flag] or ""
     if not value.isascii() or not value.isdigit() or len(value) > 10 or not low <= int(value) <= high:
-        raise UsageError(f"--{flag} must be a whole number from {low} to {high}, not {show(value)}",
-                         usage=args.usage)
+        problem = _("--{flag} must be a whole number from {low} to {high}, not {value}")
+        raise UsageError(problem.format(flag=flag, low=low, high=high, value=show(value)), usage=args.usage)
     return int(value)
 
 
@@ -218,7 +220,7 @@ def group_type(args: Args, value: str) -> GroupType:
     """Tencent's name of the group type ``value`` (an alias or any case)."""
     wire = normalise_type(value)
     if wire is None:
-        raise UsageError(f"unknown group type {show(value)}", usage=args.usage)
+        raise UsageError(_("unknown group type {type}").format(type=show(value)), usage=args.usage)
     return wire
 
 
@@ -235,33 +237,36 @@ def is_group_id(value: str) -> bool:
 def user_id(args: Args) -> str:
     """The first positional argument, checked as a Tencent UserID."""
     if not args.positional:
-        raise UsageError("missing USER_ID", usage=args.usage)
+        raise UsageError(_("missing USER_ID"), usage=args.usage)
     user = args.positional[0]
     if not is_user_id(user):
-        raise UsageError(f"malformed user ID {show(user)} (letters, digits, _ and -, at most 32)",
-                         usage=args.usage)
+        problem = _("malformed user ID {id} (letters, digits, _ and -, at most 32)")
+        raise UsageError(problem.format(id=show(user)), usage=args.usage)
     return user
 
 
 def group_id(args: Args, token: str) -> str:
     """``token`` checked as a group ID (printable ASCII; 48 characters, 64 for a community's)."""
     if not is_group_id(token):
-        raise UsageError(f"malformed group ID {show(token)} (printable ASCII, at most 48 characters; "
-                         'quote an ID with spaces: "vip lounge-30")', usage=args.usage)
+        problem = _('malformed group ID {id} (printable ASCII, at most 48 characters; '
+                    'quote an ID with spaces: "vip lounge-30")')
+        raise UsageError(problem.format(id=show(token)), usage=args.usage)
     return token
 
 
 def list_name(args: Args, token: str) -> str:
     """``token`` checked as a friend list's name (Tencent: at most 30 bytes)."""
     if not _LIST_NAME.fullmatch(token) or len(token.encode()) > 30:
-        raise UsageError(f"malformed list name {show(token)} (at most 30 bytes)", usage=args.usage)
+        raise UsageError(_("malformed list name {name} (at most 30 bytes)").format(name=show(token)),
+                         usage=args.usage)
     return token
 
 
 def only(args: Args, count: int) -> None:
     """Refuse positional arguments past the first ``count``."""
     if len(args.positional) > count:
-        raise UsageError(f"unexpected argument {show(args.positional[count])}", usage=args.usage)
+        raise UsageError(_("unexpected argument {argument}").format(argument=show(args.positional[count])),
+                         usage=args.usage)
 
 
 def unique(items: list[str]) -> list[str]:

@@ -8,6 +8,7 @@ from timbot.commands.results import HelpPage, Page
 from timbot.commands.spec import TimApi
 from timbot.commands.state import PageState
 from timbot.errors import TimApiError, UsageError
+from timbot.i18n import _
 
 __all__ = ["TimApi", "fetch_page", "help_page"]
 
@@ -44,5 +45,5 @@ def help_page(query: HelpQuery) -> HelpPage:
     """
     spec = by_name(query.command)
     if spec is None:
-        raise UsageError(f"unknown command {query.command}", usage="")
-    return HelpPage(header=spec.name, number=1, usage=spec.usage)
+        raise UsageError(_("unknown command {command}").format(command=query.command), usage="")
+    return HelpPage(header=spec.name, number=1, usage=_(spec.usage))

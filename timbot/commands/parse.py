@@ -10,6 +10,7 @@ from timbot.commands import grammar
 from timbot.commands.queries import HelpQuery, Query
 from timbot.commands.registry import COMMANDS, SPECS, by_name
 from timbot.errors import UsageError
+from timbot.i18n import _
 
 __all__ = ["USAGE", "parse"]
 
@@ -29,14 +30,15 @@ def parse(command: str, text: str) -> Query | HelpQuery:
     """
     spec = by_name(command)
     if spec is None:
-        every = "\n".join(USAGE[name] for name in COMMANDS)
-        raise UsageError(f"unknown command {grammar.show(command)}", usage=every)
-    found = grammar.tokens(text, usage=spec.usage)
+        every = "\n".join(_(USAGE[name]) for name in COMMANDS)
+        raise UsageError(_("unknown command {command}").format(command=grammar.show(command)), usage=every)
+    usage = _(spec.usage)  # the usage in the reader's language, under every error of this text
+    found = grammar.tokens(text, usage=usage)
     if found == ["help"] or "--help" in found or "-h" in found:
         return HelpQuery(command=spec.name)
-    args = grammar.split(found, flags=spec.flags, usage=spec.usage)
+    args = grammar.split(found, flags=spec.flags, usage=usage)
     try:
         query: Query = spec.build(args)
     except ValidationError as exc:  # a rule only the model knows; should not happen after the checks above
-        raise UsageError(exc.errors()[0]["msg"], usage=spec.usage) from exc
+        raise UsageError(exc.errors()[0]["msg"], usage=usage) from exc
     return query

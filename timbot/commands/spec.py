@@ -18,6 +18,7 @@ from timbot.commands.grammar import Args
 from timbot.commands.queries import FriendsQuery, GroupQuery, GroupsQuery, JoinedQuery, RoomQuery
 from timbot.commands.results import Page, PagerButton
 from timbot.commands.state import OffsetCursor, PageState, advance, encode, fit, previous
+from timbot.i18n import _
 from timbot.tim.models import AppGroupList, AVMemberPage, FriendLists, GroupInfo, JoinedGroupList
 
 __all__ = [
@@ -108,9 +109,9 @@ class CommandSpec(Generic[Q]):
         build: arguments -> query (raises ``UsageError``; no Tencent call).
         command_line: query -> the command a user would type (plain text), the header of its pages.
         fetch: ``(client, state, query) -> page``: one page from Tencent, with its buttons made.
-        explains: what a Tencent code means for this command, where the general explanation would send
-            the user the wrong way (``/im-room`` on a group that is not a live room answers 10007, which
-            elsewhere means a missing permission).
+        explains: what a Tencent code means for this command (English message ids), where the general
+            explanation would send the user the wrong way (``/im-room`` on a group that is not a live room
+            answers 10007, which elsewhere means a missing permission).
         rows: what the rows of its pages name and can be followed to (``timbot.commands.follow.Row``).
         csv_columns: the columns of its CSV export (none yet).
     """
@@ -172,9 +173,9 @@ def pager(state: PageState, *, nxt: PageState | None, prev: PageState | None) ->
     """
     buttons = []
     if prev is not None:
-        label = "⏮ First page" if prev.page == 1 and state.page > 2 else "◀ Previous"
+        label = _("⏮ First page") if prev.page == 1 and state.page > 2 else _("◀ Previous")
         buttons.append(PagerButton(label=label, action_id=PREV, value=encode(prev)))
     if nxt is not None:
-        buttons.append(PagerButton(label="Next ▶", action_id=NEXT, value=encode(nxt), primary=True))
-    share = PagerButton(label="Share", action_id=SHARE, value=encode(state))
+        buttons.append(PagerButton(label=_("Next ▶"), action_id=NEXT, value=encode(nxt), primary=True))
+    share = PagerButton(label=_("Share"), action_id=SHARE, value=encode(state))
     return {"number": state.page, "buttons": tuple(buttons), "share": share}

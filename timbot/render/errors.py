@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from timbot.errors import TimbotError
+from timbot.i18n import _
 from timbot.render.escape import clip, escape, one_line
 from timbot.render.limits import notice
 from timbot.render.message import Message
@@ -23,5 +24,9 @@ def error_message(exc: BaseException, *, ref: str | None = None) -> Message:
         words = "\n".join(clip(escape(one_line(line)), 500) for line in text.splitlines())
         extra = f"```{escape(exc.details).replace('```', 'ˋˋˋ')}```" if exc.details else ""
         return notice(key=exc.block_key, text=f"{exc.icon} {words}", extra=extra)
-    tail = f" (ref {clip(escape(one_line(ref)), 40)})" if ref else ""
-    return notice(key="oops", text=f":boom: something went wrong{tail}; please try again later.")
+    if ref:
+        words = _("something went wrong (ref {ref}); please try again later.").format(
+            ref=clip(escape(one_line(ref)), 40))
+    else:
+        words = _("something went wrong; please try again later.")
+    return notice(key="oops", text=f":boom: {words}")

@@ -1,34 +1,39 @@
-"""Dates as Slack date tokens, and counts with their noun."""
+"""Dates as Slack date tokens; counts in the reader's language (numbers grouped, the catalog's plurals)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-__all__ = ["date", "plural"]
+from timbot.i18n import _, ngettext, number
+
+__all__ = ["counted", "date", "number"]
 
 _MAX_TS = 253_402_300_799  # 9999-12-31T23:59:59Z
 
 
-def date(ts: int, *, zero: str = "never") -> str:
+def date(ts: int, *, zero: str | None = None) -> str:
     """Return a Slack date token for Unix seconds (``zero`` for 0, the number itself if out of range).
 
     Args:
         ts: Unix seconds, UTC.
-        zero: what 0 means here ("never", "not muted").
+        zero: what 0 means here (default "never"; "not muted"), already in the reader's language.
     """
     if ts == 0:
-        return zero
+        return _("never") if zero is None else zero
     if not 0 < ts <= _MAX_TS:
         return str(ts)
     fallback = datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"<!date^{ts}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
-def plural(count: int, noun: str) -> str:
-    """Return ``"1 group"`` / ``"1,234 groups"``.
+def counted(count: int, singular: str, plural: str, **more: str) -> str:
+    """``"1 group"`` / ``"1,234 groups"`` in the reader's language: the catalog's form for ``count``, with
+    ``{count}`` grouped as the language groups numbers.
 
     Args:
         count: how many.
-        noun: the singular noun.
+        singular: the English singular message id, with ``{count}`` (``{count} group``).
+        plural: the English plural message id (``{count} groups``).
+        more: the message's other placeholders.
     """
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+    return ngettext(singular, plural, count).format(count=number(count), **more)

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 )
 
 from timbot.commands.results import PagerButton
+from timbot.i18n import N_, _, number
 from timbot.render.escape import clip_plain
 
 __all__ = ["MAX_OPTION", "MAX_OPTIONS", "PLACEHOLDER", "accessory", "follow_select"]
@@ -24,7 +25,8 @@ MAX_OPTION_VALUE: Final = 150
 MAX_OPTIONS: Final = 100
 MAX_OVERFLOW: Final = 5
 MAX_PLACEHOLDER: Final = 150
-PLACEHOLDER: Final = "Follow a row…"
+#: The follow select's placeholder (a message id: shown in the reader's language).
+PLACEHOLDER: Final = N_("Follow a row…")
 
 
 def _option(text: str, value: str) -> Option:
@@ -62,9 +64,10 @@ def follow_select(follows: dict[str, tuple[PagerButton, ...]]) -> StaticSelectEl
     if not every:
         return None
     kept = every[:MAX_OPTIONS]
-    placeholder = PLACEHOLDER
+    placeholder = _(PLACEHOLDER)
     if len(every) > len(kept):
-        placeholder = f"{PLACEHOLDER} (the first {len(kept)} of {len(every)} options)"
+        placeholder = _("Follow a row… (the first {kept} of {total} options)").format(
+            kept=number(len(kept)), total=number(len(every)))
     return StaticSelectElement(
         placeholder=PlainTextObject(text=clip_plain(placeholder, MAX_PLACEHOLDER), emoji=False),
         action_id=kept[0][1].action_id, options=[_option(text, o.value) for text, o in kept])

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from timbot.commands.results import GroupCardsPage, GroupPage, PagerButton, quote
+from timbot.errors import explanation_text
+from timbot.i18n import _
 from timbot.render.escape import clip, code, escape, one_line
-from timbot.render.fmt import date, plural
+from timbot.render.fmt import counted, date, number
 from timbot.render.limits import MAX_FIELD, Divider, Part, Section, pack_lines, row_sections
 from timbot.tim.models import GroupInfo, GroupMember
 
@@ -22,21 +24,23 @@ def _members(group: GroupInfo) -> str:
     if group.member_num is None:
         return "-"
     if group.max_member_num:
-        return f"{group.member_num:,} / {group.max_member_num:,}"
-    return f"{group.member_num:,}"
+        return f"{number(group.member_num)} / {number(group.max_member_num)}"
+    return number(group.member_num)
 
 
 def _error(group: GroupInfo) -> str:
-    return f":warning: {group.error_code}: {escape(group.error_explanation)}"
+    why = explanation_text(group.error_code, group.error_explanation)
+    return f":warning: {group.error_code}: {escape(why)}"
 
 
 def _member_line(member: GroupMember) -> str:
     role = escape(one_line(member.role)) or "Member"
-    parts = [code(member.member_account, 40), role, f"joined {date(member.join_time)}"]
+    parts = [code(member.member_account, 40), role, _("joined {date}").format(date=date(member.join_time))]
     if member.name_card:
         parts.insert(1, _text(member.name_card, 60))
     if member.mute_until:
-        parts.append(f"muted until {date(member.mute_until, zero='not muted')}")
+        until = date(member.mute_until, zero=_("not muted"))
+        parts.append(_("muted until {date}").format(date=until))
     return " · ".join(parts)
 
 
@@ -57,37 +61,40 @@ def group_card_parts(page: GroupPage, follows: Follows = None) -> list[Part]:
         owner = code(group.owner_account, 40) if group.owner_account else "-"
         own_row = follows is not None and group.owner_account in follows
         fields = (
-            f"*Type*\n{_text(group.type)}",
-            *(() if own_row else (f"*Owner*\n{owner}",)),
-            f"*Members*\n{_members(group)}",
-            f"*Created*\n{date(group.create_time)}",
-            f"*Last message*\n{date(group.last_msg_time)}",
-            f"*Join option*\n{_text(group.apply_join_option)}",
-            f"*Mute all*\n{_text(group.mute_all_member)}",
+            f"*{_('Type')}*\n{_text(group.type)}",
+            *(() if own_row else (f"*{_('Owner')}*\n{owner}",)),
+            f"*{_('Members')}*\n{_members(group)}",
+            f"*{_('Created')}*\n{date(group.create_time)}",
+            f"*{_('Last message')}*\n{date(group.last_msg_time)}",
+            f"*{_('Join option')}*\n{_text(group.apply_join_option)}",
+            f"*{_('Mute all')}*\n{_text(group.mute_all_member)}",
         )
         parts.append(Section(text=title, fields=fields))
         if follows is not None and own_row:
-            parts.extend(row_sections([f"*Owner* {owner}"], [group.owner_account], follows))
-        about = [f"*Introduction*\n{_text(group.introduction, 1000)}",
-                 f"*Notification*\n{_text(group.notification, 1000)}"]
+            parts.extend(row_sections([f"*{_('Owner')}* {owner}"], [group.owner_account], follows))
+        about = [f"*{_('Introduction')}*\n{_text(group.introduction, 1000)}",
+                 f"*{_('Notification')}*\n{_text(group.notification, 1000)}"]
         parts.append(Section(text="\n".join(about), items=0))
         if group.app_defined_data:
             custom = [f"{code(kv.key, 60)}: {_text(kv.value, 200)}" for kv in group.app_defined_data]
-            parts.append(Section(text=clip("*Custom fields*\n" + "\n".join(custom), MAX_FIELD), items=0))
+            title = f"*{_('Custom fields')}*\n"
+            parts.append(Section(text=clip(title + "\n".join(custom), MAX_FIELD), items=0))
         parts.append(Divider())
     if page.members_note:
         parts.append(Section(text=f"_{escape(page.members_note)}_", items=0))
     elif page.members:
         first = page.member_offset + 1
         last = page.member_offset + len(page.members)
-        parts.append(Section(text=f"*Members {first:,}–{last:,} of {page.member_total:,}*", items=0))
+        heading = _("Members {first}–{last} of {total}").format(
+            first=number(first), last=number(last), total=number(page.member_total))
+        parts.append(Section(text=f"*{heading}*", items=0))
         lines = [_member_line(m) for m in page.members]
         if follows is not None:
             parts.extend(row_sections(lines, [m.member_account for m in page.members], follows))
         else:
             parts.extend(pack_lines(lines))
     else:
-        parts.append(Section(text="_No members returned._", items=0))
+        parts.append(Section(text=f"_{_('No members returned.')}_", items=0))
     return parts
 
 
@@ -96,12 +103,13 @@ def _compact(group: GroupInfo, follows: Follows) -> Section:
     if group.error_code != 0:
         return Section(text=f"{head}\n{_error(group)}")
     facts = [
-        f"*{_text(group.name, 200)}*" if group.name else "_no name_",
+        f"*{_text(group.name, 200)}*" if group.name else f"_{_('no name')}_",
         _text(group.type),
-        f"{_members(group)} members",
-        f"owner {code(group.owner_account, 40)}" if group.owner_account else "no owner",
-        f"created {date(group.create_time)}",
-        f"last message {date(group.last_msg_time)}",
+        _("{members} members").format(members=_members(group)),
+        (_("owner {owner}").format(owner=code(group.owner_account, 40)) if group.owner_account
+         else _("no owner")),
+        _("created {date}").format(date=date(group.create_time)),
+        _("last message {date}").format(date=date(group.last_msg_time)),
     ]
     follow = follows.get(group.group_id, ()) if follows is not None else ()
     return Section(text=f"{head}\n" + " · ".join(facts), follow=follow)
@@ -116,7 +124,8 @@ def group_cards_parts(page: GroupCardsPage, follows: Follows = None) -> list[Par
     """
     parts: list[Part] = [_compact(group, follows) for group in page.groups]
     if page.dropped:
-        parts.append(Section(
-            text=f"_{plural(page.dropped, 'more ID')} did not fit in the page buttons: "
-                 "run /im-group again with them._", items=0))
-    return parts or [Section(text="_No groups on this page._", items=0)]
+        dropped = counted(page.dropped,
+                          "{count} more ID did not fit in the page buttons: run /im-group again with them.",
+                          "{count} more IDs did not fit in the page buttons: run /im-group again with them.")
+        parts.append(Section(text=f"_{dropped}_", items=0))
+    return parts or [Section(text=f"_{_('No groups on this page.')}_", items=0)]

@@ -11,8 +11,10 @@ from timbot.commands.results import (
     RoomPage,
     quote,
 )
+from timbot.errors import explanation_text
+from timbot.i18n import _
 from timbot.render.escape import clip, code, escape, one_line
-from timbot.render.fmt import date, plural
+from timbot.render.fmt import counted, date, number
 from timbot.render.limits import Part, Section, pack_lines, row_sections
 from timbot.tim.models import GroupInfo
 
@@ -24,7 +26,7 @@ Follows = dict[str, tuple[PagerButton, ...]] | None
 
 
 def _name(value: str, limit: int = 200) -> str:
-    return clip(escape(one_line(value)), limit) if value else "_no name_"
+    return clip(escape(one_line(value)), limit) if value else f"_{_('no name')}_"
 
 
 def _group_row(group_id: str, info: GroupInfo | None) -> str:
@@ -32,10 +34,11 @@ def _group_row(group_id: str, info: GroupInfo | None) -> str:
     if info is None:
         return shown
     if info.error_code:
-        return f"{shown} · :warning: {info.error_code}: {escape(info.error_explanation)}"
+        why = explanation_text(info.error_code, info.error_explanation)
+        return f"{shown} · :warning: {info.error_code}: {escape(why)}"
     facts = [_name(info.name, 100), shown, escape(one_line(info.type)) or "-"]
     if info.member_num is not None:
-        facts.append(plural(info.member_num, "member"))
+        facts.append(counted(info.member_num, "{count} member", "{count} members"))
     return " · ".join(facts)
 
 
@@ -48,15 +51,16 @@ def groups_parts(page: GroupsPage, follows: Follows = None) -> list[Part]:
         follows: one section per row with these follow options (else the rows packed).
     """
     if not page.group_ids:
-        return [Section(text="_No groups on this page._", items=0)]
+        return [Section(text=f"_{_('No groups on this page.')}_", items=0)]
     if page.names_missing is None:
         lines = [_group_row(gid, page.infos.get(gid)) for gid in page.group_ids]
         if follows is not None:
             return list(row_sections(lines, page.group_ids, follows))
         return list(pack_lines(lines))
     ids = [code(quote(gid), 70) for gid in page.group_ids]
-    why = Section(text=f"_The names could not be fetched: {clip(escape(one_line(page.names_missing)), 300)}_",
-                  items=0)
+    missing = _("The names could not be fetched: {why}").format(
+        why=clip(escape(one_line(page.names_missing)), 300))
+    why = Section(text=f"_{missing}_", items=0)
     if follows is not None:
         return [why, *row_sections(ids, page.group_ids, follows)]
     rows = [ids[i : i + _IDS_PER_LINE] for i in range(0, len(ids), _IDS_PER_LINE)]
@@ -74,14 +78,14 @@ def joined_parts(page: JoinedPage, follows: Follows = None) -> list[Part]:
     for group in page.groups:
         facts = [_name(group.name, 100), code(quote(group.group_id), 70), escape(one_line(group.type)) or "-"]
         if group.member_num is not None:
-            facts.append(plural(group.member_num, "member"))
+            facts.append(counted(group.member_num, "{count} member", "{count} members"))
         if group.self_info is not None:
-            facts.append(f"{escape(one_line(group.self_info.role)) or 'Member'} since "
-                         f"{date(group.self_info.join_time)}")
+            role = escape(one_line(group.self_info.role)) or "Member"
+            facts.append(_("{role} since {date}").format(role=role, date=date(group.self_info.join_time)))
         lines.append(" · ".join(facts))
     if follows is not None and lines:
         return list(row_sections(lines, [group.group_id for group in page.groups], follows))
-    return list(pack_lines(lines)) or [Section(text="_No groups on this page._", items=0)]
+    return list(pack_lines(lines)) or [Section(text=f"_{_('No groups on this page.')}_", items=0)]
 
 
 def room_parts(page: RoomPage, follows: Follows = None) -> list[Part]:
@@ -94,10 +98,11 @@ def room_parts(page: RoomPage, follows: Follows = None) -> list[Part]:
     lines = []
     for member in page.members:
         nick = f" {_name(member.nick_name, 80)}" if member.nick_name else ""
-        lines.append(f"{code(member.member_account, 40)}{nick} · joined {date(member.join_time)}")
+        joined = _("joined {date}").format(date=date(member.join_time))
+        lines.append(f"{code(member.member_account, 40)}{nick} · {joined}")
     if follows is not None and lines:
         return list(row_sections(lines, [member.member_account for member in page.members], follows))
-    return list(pack_lines(lines)) or [Section(text="_No online members on this page._", items=0)]
+    return list(pack_lines(lines)) or [Section(text=f"_{_('No online members on this page.')}_", items=0)]
 
 
 def friend_lists_parts(page: FriendListsPage) -> list[Part]:
@@ -106,8 +111,9 @@ def friend_lists_parts(page: FriendListsPage) -> list[Part]:
     Args:
         page: the fetched page.
     """
-    lines = [f"{_name(quote(name), 100)} · {plural(count, 'friend')}" for name, count in page.lists]
-    return list(pack_lines(lines)) or [Section(text="_This user has no friend lists._", items=0)]
+    lines = [f"{_name(quote(name), 100)} · {counted(count, '{count} friend', '{count} friends')}"
+             for name, count in page.lists]
+    return list(pack_lines(lines)) or [Section(text=f"_{_('This user has no friend lists.')}_", items=0)]
 
 
 def friends_parts(page: FriendsPage, follows: Follows = None) -> list[Part]:
@@ -121,17 +127,19 @@ def friends_parts(page: FriendsPage, follows: Follows = None) -> list[Part]:
     for named in page.lists:
         title = f"*{_name(quote(named.name), 100)}*"
         if not named.found:
-            parts.append(Section(text=f"{title}: no list with this name", items=0))
+            parts.append(Section(text=_("{list}: no list with this name").format(list=title), items=0))
             continue
         if not named.friends:
-            parts.append(Section(text=f"{title} · {plural(named.friend_number, 'friend')}", items=0))
+            friends = counted(named.friend_number, "{count} friend", "{count} friends")
+            parts.append(Section(text=f"{title} · {friends}", items=0))
             continue
         first, last = named.first_index + 1, named.first_index + len(named.friends)
-        parts.append(Section(text=f"{title} · {plural(named.friend_number, 'friend')} "
-                                  f"(showing {first:,}–{last:,})", items=0))
+        friends = counted(named.friend_number, "{count} friend", "{count} friends")
+        showing = _("(showing {first}–{last})").format(first=number(first), last=number(last))
+        parts.append(Section(text=f"{title} · {friends} {showing}", items=0))
         if follows is not None:
             parts.extend(row_sections([code(f, 40) for f in named.friends], named.friends, follows))
             continue
         parts.extend(pack_lines(["   ".join(code(f, 40) for f in named.friends[i : i + 4])
                                  for i in range(0, len(named.friends), 4)]))
-    return parts or [Section(text="_No friends on this page._", items=0)]
+    return parts or [Section(text=f"_{_('No friends on this page.')}_", items=0)]

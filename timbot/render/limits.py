@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
 )
 
 from timbot.commands.results import MAX_VALUE, PagerButton
+from timbot.i18n import _, number
 from timbot.render.escape import clip, clip_plain, escape
 from timbot.render.follow import accessory
 from timbot.render.message import Message
@@ -157,7 +158,8 @@ def assemble(
     if len(parts) > room:
         kept, dropped = parts[: room - 1], parts[room - 1 :]
         hidden = sum(p.items for p in dropped)
-        parts = [*kept, Section(text=f"_… and {hidden:,} more not shown here_", items=0)]
+        more = _("… and {count} more not shown here").format(count=number(hidden))
+        parts = [*kept, Section(text=f"_{more}_", items=0)]
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=clip_plain(header, MAX_HEADER), emoji=False),
                                        block_id=f"{prefix}_h")]
     if context:

@@ -17,8 +17,10 @@ from timbot.commands.results import (
     Page,
     RoomPage,
 )
+from timbot.i18n import _
 from timbot.render.escape import clip, escape, one_line
-from timbot.render.fmt import plural
+from timbot.render.fmt import counted
+from timbot.render.fmt import number as _n
 from timbot.render.follow import follow_select
 from timbot.render.group import group_card_parts, group_cards_parts
 from timbot.render.layouts import friend_lists_parts, friends_parts, groups_parts, joined_parts, room_parts
@@ -32,29 +34,30 @@ _USER: Final = re.compile(r"[UW][A-Z0-9]{2,20}")
 
 
 def _of(number: int, pages: int) -> str:
-    return f"page {number:,} of {max(pages, number):,}"
+    return _("page {number} of {pages}").format(number=_n(number), pages=_n(max(pages, number)))
 
 
 def _one_group_context(page: GroupPage) -> list[str]:
     if page.group.error_code:
         return []  # the card says the error; the context would only repeat it
-    members = f"{plural(page.member_total, 'member')} listed" if page.member_total else "no member list"
+    members = (counted(page.member_total, "{count} member listed", "{count} members listed")
+               if page.member_total else _("no member list"))
     return [members, _of(page.number, page.pages)]
 
 
 def _room_context(page: RoomPage) -> list[str]:
     parts = [f"*{clip(escape(one_line(page.name)), 150)}*"] if page.name else []
     if page.online is not None:
-        parts.append(f"{page.online:,} online")
+        parts.append(_("{count} online").format(count=_n(page.online)))
     if page.mark is not None:
-        parts.append(f"members marked {page.mark}")
+        parts.append(_("members marked {mark}").format(mark=page.mark))
     return parts
 
 
 def _sharer(user: str) -> str:
     """``shared by <@U123>`` for a real Slack user ID; anything else as escaped text."""
     who = f"<@{user}>" if _USER.fullmatch(user) else escape(one_line(user))[:40]
-    return f"shared by {who}"
+    return _("shared by {user}").format(user=who)
 
 
 def render_page(page: Page, *, share: bool = False, shared_by: str | None = None) -> Message:
@@ -75,26 +78,31 @@ def render_page(page: Page, *, share: bool = False, shared_by: str | None = None
             usage = escape(page.usage).replace("```", "ˋˋˋ")
             return notice(key="help", text=f"*{escape(page.header)}*", extra=f"```{usage}```")
         case GroupsPage():
-            kind = f" of type {page.group_type}" if page.group_type else ""
-            key, context = "groups", [f"{plural(page.total, 'group')}{kind}", _of(page.number, page.pages)]
+            total = (counted(page.total, "{count} group of type {type}", "{count} groups of type {type}",
+                             type=page.group_type)
+                     if page.group_type else counted(page.total, "{count} group", "{count} groups"))
+            key, context = "groups", [total, _of(page.number, page.pages)]
             parts = groups_parts(page, rows)
         case GroupPage():
             key, context = "group", _one_group_context(page)
             parts = group_card_parts(page, rows)
         case GroupCardsPage():
-            key, context = "cards", [plural(page.total_ids, "group ID"), _of(page.number, page.pages)]
+            ids = counted(page.total_ids, "{count} group ID", "{count} group IDs")
+            key, context = "cards", [ids, _of(page.number, page.pages)]
             parts = group_cards_parts(page, rows)
         case JoinedPage():
-            key, context = "joined", [f"{plural(page.total, 'group')} joined", _of(page.number, page.pages)]
+            joined = counted(page.total, "{count} group joined", "{count} groups joined")
+            key, context = "joined", [joined, _of(page.number, page.pages)]
             parts = joined_parts(page, rows)
         case RoomPage():
-            key, context = "room", [*_room_context(page), f"page {page.number:,}"]
+            key, context = "room", [*_room_context(page), _("page {number}").format(number=_n(page.number))]
             parts = room_parts(page, rows)
         case FriendListsPage():
-            key, context = "lists", [plural(len(page.lists), "friend list")]
+            key, context = "lists", [counted(len(page.lists), "{count} friend list", "{count} friend lists")]
             parts, rows = friend_lists_parts(page), None
         case FriendsPage():
-            total = f"{plural(page.total_friends, 'friend')} in the named lists"
+            total = counted(page.total_friends, "{count} friend in the named lists",
+                            "{count} friends in the named lists")
             key, context = "friends", [total, _of(page.number, page.pages)]
             parts = friends_parts(page, rows)
         case _:

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from timbot.commands.registry import COMMANDS
 from timbot.commands.spec import PAGER_ACTIONS
+from timbot.i18n import _, language
 from timbot.settings import Settings
 from timbot.slack.audit import Incoming, audit
 from timbot.slack.authz import Authoriser
@@ -95,17 +96,19 @@ def build_app(
             installed_enterprise=getattr(result, "enterprise_id", None),
             enterprise_id=context.enterprise_id,
         )
-        if decision.allowed:
-            await ack()  # empty: the answer comes through response_url
-            registry.spawn(worker.answer(incoming), name=f"timbot-{incoming.kind}")
-        elif incoming.response_url:
-            await ack()
-            registry.spawn(
-                worker.refuse(incoming, code=decision.code, reason=decision.reason), name="timbot-refuse"
-            )
-        else:
-            audit(incoming, f"refused:{decision.code}")
-            await ack(response_type="ephemeral", text=decision.reason)
+        # the caller's language (TIMBOT_LANGUAGE for everyone): the tasks spawned here keep it
+        with language(settings.timbot_language or decision.language):
+            if decision.allowed:
+                await ack()  # empty: the answer comes through response_url
+                registry.spawn(worker.answer(incoming), name=f"timbot-{incoming.kind}")
+            elif incoming.response_url:
+                await ack()
+                registry.spawn(
+                    worker.refuse(incoming, code=decision.code, reason=decision.reason), name="timbot-refuse"
+                )
+            else:
+                audit(incoming, f"refused:{decision.code}")
+                await ack(response_type="ephemeral", text=_(decision.reason))
 
     # One matcher per kind (Bolt tries each listener's matcher in turn, each with its own arguments).
     app.command(_exactly(COMMANDS))(handle)

@@ -8,6 +8,7 @@ from timbot.answer import Reply, describe_click, failure, reply_click, reply_com
 from timbot.commands.follow import decode_follow
 from timbot.commands.spec import FOLLOW, SHARE
 from timbot.errors import AccessDenied, ExpiredError
+from timbot.i18n import N_
 from timbot.render import Message, error_message
 from timbot.slack.audit import Incoming, audit
 from timbot.slack.respond import ResponsePoster
@@ -55,7 +56,7 @@ class Worker:
         shared = is_click and incoming.what == SHARE
         answered: Reply
         if shared and not self._share:
-            await self.refuse(incoming, code="share-off", reason="sharing answers is turned off here")
+            await self.refuse(incoming, code="share-off", reason=N_("sharing answers is turned off here"))
             return
         if shared:
             answered = await reply_share(self._tim, incoming.text, user_id=incoming.user_id)
@@ -90,7 +91,7 @@ class Worker:
         Args:
             incoming: the refused command or click.
             code: the short refusal code for the audit line.
-            reason: the polite sentence for the user.
+            reason: the polite sentence for the user (an English message id: shown in the current language).
         """
         payload = _payload(error_message(AccessDenied(reason)), replace=False)
         delivered = await self._poster.post(incoming.response_url, payload)

@@ -96,7 +96,7 @@ class CallPath:
         timeout: seconds per HTTP try (for messages).
         policy: which failures are retried and how long to wait (:data:`TENCENT_POLICY` by default).
         sleep: coroutine used for backoff and rate-limit waits (injectable for tests).
-        region_hint: appended to the 70016/70020 explanations.
+        region_host: where requests go, named in the 70016/70020 explanations.
     """
 
     def __init__(
@@ -111,13 +111,13 @@ class CallPath:
         timeout: float = 5.0,
         policy: RetryPolicy = TENCENT_POLICY,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        region_hint: str = "",
+        region_host: str = "",
     ) -> None:
         self.http, self.auth, self._key = http, auth, secret_key
         self._pacers, self._default_pacer, self.cache = pacers, default_pacer, cache
         self.timeout, self.policy = timeout, policy
         self._sleep = sleep
-        self.region_hint = region_hint
+        self.region_host = region_host
         self.calls_made = 0
 
     async def call(self, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -236,13 +236,11 @@ class CallPath:
         if code == 0:
             raise TimProtocolError(f"ActionStatus {status!r} with ErrorCode 0", endpoint=endpoint)
         meaning = explain(code)
-        explanation = meaning.explanation
-        if code in (70016, 70020):
-            explanation = f"{explanation} ({self.region_hint})"
         error = TimApiError(
             code,
             info=self._scrub(str(data.get("ErrorInfo", ""))),
-            explanation=explanation,
+            explanation=meaning.explanation,
+            host=self.region_host if code in (70016, 70020) else "",
             kind=meaning.kind,
             endpoint=endpoint,
         )

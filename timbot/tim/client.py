@@ -106,7 +106,8 @@ class TimClient(TencentCalls):
             "rate_limit_budget": rate_limit_budget,
         }
         policy = dataclasses.replace(policy, **{k: v for k, v in overrides.items() if v is not None})
-        self.region_hint = f"requests go to {httpx.URL(base_url).host or base_url}"
+        host = httpx.URL(base_url).host or base_url
+        self.region_hint = f"requests go to {host}"
         self._path = CallPath(
             http=http,
             auth=auth,
@@ -119,7 +120,7 @@ class TimClient(TencentCalls):
             timeout=timeout,
             policy=policy,
             sleep=sleep,
-            region_hint=self.region_hint,
+            region_host=host,
         )
         self.auth = auth
 

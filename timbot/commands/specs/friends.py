@@ -15,11 +15,13 @@ from timbot.commands.results import FriendListsPage, FriendsPage, NamedList
 from timbot.commands.spec import CommandSpec, TimApi, by_offset, offset_of, page_count, pager
 from timbot.commands.state import PageState
 from timbot.errors import UsageError
+from timbot.i18n import N_, _
 
-USAGE = (
+#: The usage (a message id: shown in the reader's language; the 32 is ``MAX_LIST_NAMES``).
+USAGE = N_(
     "/im-friends USER_ID [LIST_NAME ...]\n"
     "  a user's friend lists with their counts;\n"
-    f"  named lists (at most {MAX_LIST_NAMES}) with their friends"
+    "  named lists (at most 32) with their friends"
 )
 FRIENDS_PER_PAGE: Final = 40
 
@@ -31,7 +33,8 @@ def build(args: grammar.Args) -> FriendsQuery:
     for name in names:
         grammar.list_name(args, name)
     if len(names) > MAX_LIST_NAMES:
-        raise UsageError(f"too many list names ({len(names)}; at most {MAX_LIST_NAMES})", usage=args.usage)
+        problem = _("too many list names ({count}; at most {most})")
+        raise UsageError(problem.format(count=len(names), most=MAX_LIST_NAMES), usage=args.usage)
     return FriendsQuery(user_id=user, list_names=tuple(names))
 
 
@@ -88,7 +91,7 @@ SPEC = CommandSpec(
     fetch=fetch,
     rows=(user_row("the friends in the named lists"),),
     explains={
-        30003: "the user does not exist in this app; check the UserID",
-        30001: "Tencent refused the request; check the UserID and the list names",
+        30003: N_("the user does not exist in this app; check the UserID"),
+        30001: N_("Tencent refused the request; check the UserID and the list names"),
     },
 )

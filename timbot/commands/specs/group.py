@@ -16,13 +16,15 @@ from timbot.commands.results import GroupCardsPage, GroupPage
 from timbot.commands.spec import CommandSpec, TimApi, by_offset, offset_of, page_count, pager
 from timbot.commands.state import PageState
 from timbot.errors import TimApiError, UsageError
+from timbot.i18n import N_, _
 from timbot.tim.models import GroupInfo
 
 __all__ = ["BASE_FIELDS", "CARDS_PER_PAGE", "MEMBERS_PER_PAGE", "SPEC"]
 
-USAGE = (
+#: The usage (a message id: shown in the reader's language; the 500 is ``MAX_GROUP_IDS``).
+USAGE = N_(
     "/im-group GROUP_ID [GROUP_ID ...]\n"
-    f"  one group: its card and members; several (at most {MAX_GROUP_IDS}): a card each"
+    "  one group: its card and members; several (at most 500): a card each"
 )
 MEMBERS_PER_PAGE: Final = 20
 CARDS_PER_PAGE: Final = 10
@@ -42,10 +44,11 @@ _TOO_LARGE: Final = 10018
 def build(args: grammar.Args) -> GroupQuery:
     """``GROUP_ID [GROUP_ID ...]`` -> the query (repeats dropped)."""
     if not args.positional:
-        raise UsageError("missing GROUP_ID", usage=args.usage)
+        raise UsageError(_("missing GROUP_ID"), usage=args.usage)
     ids = grammar.unique([grammar.group_id(args, token) for token in args.positional])
     if len(ids) > MAX_GROUP_IDS:
-        raise UsageError(f"too many group IDs ({len(ids)}; at most {MAX_GROUP_IDS})", usage=args.usage)
+        problem = _("too many group IDs ({count}; at most {most})")
+        raise UsageError(problem.format(count=len(ids), most=MAX_GROUP_IDS), usage=args.usage)
     return GroupQuery(group_ids=tuple(ids))
 
 
@@ -66,7 +69,7 @@ async def _one(client: TimApi, state: PageState, query: GroupQuery) -> GroupPage
     if group.error_code == _TOO_LARGE:
         group = (await client.get_group_info([group_id], group_base_info_filter=BASE_FIELDS))[0]
         if group.error_code == 0:
-            note = "the member list is too large to fetch (over Tencent's 1 MB limit)"
+            note = _("the member list is too large to fetch (over Tencent's 1 MB limit)")
     offset = offset_of(state)
     members = group.member_list
     nxt, prev = by_offset(state, MEMBERS_PER_PAGE, len(members))

@@ -19,11 +19,13 @@ from timbot.commands.results import GroupsPage
 from timbot.commands.spec import CommandSpec, TimApi, page_count, pager
 from timbot.commands.state import ChunkCursor, NextCursor, PageState, advance, fit, previous
 from timbot.errors import TimError
+from timbot.i18n import N_
 from timbot.tim.models import GroupInfo
 
 __all__ = ["CHUNK", "ROW_FIELDS", "SPEC"]
 
-USAGE = (
+#: The usage (a message id: shown in the reader's language).
+USAGE = N_(
     "/im-groups [TYPE] [--limit N]\n"
     "  the app's groups with their names, N per page (default 20, at most 100)\n"
     "  TYPE: Public, Private (Work), ChatRoom (Meeting), AVChatRoom (Live), BChatRoom, Community"

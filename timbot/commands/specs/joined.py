@@ -16,8 +16,10 @@ from timbot.commands.results import JoinedPage
 from timbot.commands.spec import CommandSpec, TimApi, by_offset, offset_of, page_count, pager
 from timbot.commands.state import PageState
 from timbot.errors import UsageError
+from timbot.i18n import N_, _
 
-USAGE = (
+#: The usage (a message id: shown in the reader's language).
+USAGE = N_(
     "/im-joined USER_ID [--type TYPE] [--huge] [--inactive] [--topics] [--limit N]\n"
     "  the groups a user has joined; --huge adds AVChatRoom (live) groups (--type AVChatRoom implies it),\n"
     "  --inactive adds inactive Private groups, --topics (with --type Community) only topic-enabled\n"
@@ -33,7 +35,7 @@ def build(args: grammar.Args) -> JoinedQuery:
     grammar.only(args, 1)
     kind = grammar.group_type(args, args.flags["type"] or "") if "type" in args.flags else None
     if "topics" in args.flags and kind != "Community":
-        raise UsageError("--topics needs --type Community", usage=args.usage)
+        raise UsageError(_("--topics needs --type Community"), usage=args.usage)
     # Tencent leaves live rooms out unless asked for huge groups: --type AVChatRoom alone would list none
     huge = "huge" in args.flags or kind == "AVChatRoom"
     return JoinedQuery(user_id=user, group_type=kind, huge=huge,
@@ -76,7 +78,7 @@ SPEC = CommandSpec(
     fetch=fetch,
     rows=(group_row("the groups the user has joined"),),
     explains={
-        10019: "the user does not exist in this app; check the UserID",
-        70107: "the user does not exist in this app; check the UserID",
+        10019: N_("the user does not exist in this app; check the UserID"),
+        70107: N_("the user does not exist in this app; check the UserID"),
     },
 )

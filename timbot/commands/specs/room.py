@@ -17,8 +17,10 @@ from timbot.commands.results import RoomPage
 from timbot.commands.spec import CommandSpec, TimApi, pager
 from timbot.commands.state import PageState, TimeCursor, advance, fit, previous
 from timbot.errors import TimError, UsageError
+from timbot.i18n import N_, _
 
-USAGE = (
+#: The usage (a message id: shown in the reader's language).
+USAGE = N_(
     "/im-room GROUP_ID [--mark N]\n"
     "  the online members of an audio-video group (with --mark, only those marked N)"
 )
@@ -29,7 +31,7 @@ _ROOM_FIELDS: Final = ("Name", "Type", "MemberNum")
 def build(args: grammar.Args) -> RoomQuery:
     """``GROUP_ID [--mark N]`` -> the query."""
     if not args.positional:
-        raise UsageError("missing GROUP_ID", usage=args.usage)
+        raise UsageError(_("missing GROUP_ID"), usage=args.usage)
     grammar.only(args, 1)
     mark = grammar.number(args, "mark", 0, 2**31 - 1)
     return RoomQuery(group_id=grammar.group_id(args, args.positional[0]), mark=mark)
@@ -90,7 +92,7 @@ SPEC = CommandSpec(
     fetch=fetch,
     rows=(user_row("the online members"),),
     explains={
-        10007: "this group is not a live room (AVChatRoom), so it has no online member list; "
-               "/im-group shows its card and members",
+        10007: N_("this group is not a live room (AVChatRoom), so it has no online member list; "
+                  "/im-group shows its card and members"),
     },
 )
