@@ -13,26 +13,37 @@ from typing import TYPE_CHECKING, TextIO
 
 import httpx
 
-from timbot.console.check_slack import CHECK_TIMEOUT, Check, signing_secret_check, skip, slack_check
+from timbot.console.check_slack import (
+    CHECK_TIMEOUT,
+    SETTINGS,
+    SIGNING,
+    Check,
+    signing_secret_check,
+    skip,
+    slack_check,
+)
 from timbot.console.mrkdwn import Style, use_color
-from timbot.errors import ConfigError, TimApiError, TimProtocolError, TimTransportError
+from timbot.errors import ConfigError, TimApiError, TimProtocolError, TimTransportError, explanation_text
+from timbot.i18n import N_, _, number
 
 if TYPE_CHECKING:
     from timbot.settings import Settings
 
 __all__ = ["CHECK_TIMEOUT", "Check", "format_checks", "gather_checks", "run_check"]
 
-_REGION_HINT = "wrong region: set TIM_REGION to the app's data centre (or TIM_BASE_URL)"
-_KEY_HINT = (
+#: The hints (English message ids, shown in the terminal's language).
+_REGION_HINT = N_("wrong region: set TIM_REGION to the app's data centre (or TIM_BASE_URL)")
+_KEY_HINT = N_(
     "wrong key: copy TIM_SECRET_KEY from the Chat console (Basic configuration), and check TIM_SDKAPPID"
 )
-_ADMIN_HINT = "TIM_ADMIN is not an app admin: set it to an App admin account from the Chat console"
+_ADMIN_HINT = N_("TIM_ADMIN is not an app admin: set it to an App admin account from the Chat console")
 _TIM_HINTS: dict[int, str] = {
     70016: _REGION_HINT,
     70020: _REGION_HINT,
     60004: _KEY_HINT,
     60005: _KEY_HINT,
-    70001: "a UserSig signed just now was seen as expired: check this machine's clock, then TIM_SECRET_KEY",
+    70001: N_("a UserSig signed just now was seen as expired: check this machine's clock, "
+              "then TIM_SECRET_KEY"),
     70003: _KEY_HINT,
     70005: _KEY_HINT,
     70009: _KEY_HINT,
@@ -40,8 +51,8 @@ _TIM_HINTS: dict[int, str] = {
     60010: _ADMIN_HINT,
     70403: _ADMIN_HINT,
     70013: _ADMIN_HINT,
-    60006: "check TIM_SDKAPPID (the SDKAppID on the Chat console's application list)",
-    60021: "add this server's IP address to the app's IP allow-list in the Chat console",
+    60006: N_("check TIM_SDKAPPID (the SDKAppID on the Chat console's application list)"),
+    60021: N_("add this server's IP address to the app's IP allow-list in the Chat console"),
 }
 
 
@@ -55,19 +66,23 @@ def _settings() -> tuple[Check, Settings | None]:
     try:
         settings = load_settings()
     except ConfigError as exc:
-        names = ", ".join(name for name, _ in exc.problems)
+        names = ", ".join(name for name, _problem in exc.problems)
         detail = exc.lines()[0] if len(exc.problems) == 1 else \
-            f"{len(exc.problems)} variables do not parse:\n    " + "\n    ".join(exc.lines())
-        return Check(name="settings", ok=False, detail=detail, hint=f"fix {names} in the environment"), None
+            _("{count} variables do not parse:").format(count=len(exc.problems)) + "\n    " + \
+            "\n    ".join(exc.lines())
+        hint = _("fix {names} in the environment").format(names=names)
+        return Check(name=SETTINGS, ok=False, detail=detail, hint=hint), None
     where = "TIM_BASE_URL" if settings.tim_base_url else f"TIM_REGION {settings.tim_region}"
     absent = settings.missing(*_SERVE_NEEDS)
     if absent:
-        detail = f"{len(absent)} required variable(s) not set:\n    " + "\n    ".join(
-            f"{name}: is required but not set" for name in absent)
-        hint = f"set {', '.join(absent)} (the configuration table of the README says where each comes from)"
-        return Check(name="settings", ok=False, detail=detail, hint=hint), settings
+        detail = _("{count} required variable(s) not set:").format(count=len(absent)) + "\n    " + \
+            "\n    ".join(_("{name}: is required but not set").format(name=name) for name in absent)
+        hint = _("set {names} (the configuration table of the README says where each comes from)").format(
+            names=", ".join(absent))
+        return Check(name=SETTINGS, ok=False, detail=detail, hint=hint), settings
     return Check(
-        name="settings", ok=True, detail=f"parsed; Tencent at {settings.tim_url} ({where})"
+        name=SETTINGS, ok=True, detail=_("parsed; Tencent at {url} ({where})").format(
+            url=settings.tim_url, where=where)
     ), settings
 
 
@@ -77,7 +92,7 @@ def _usersig(settings: Settings) -> Check:
     name = "UserSig"
     absent = settings.missing("tim_sdkappid", "tim_secret_key")
     if absent or settings.tim_sdkappid is None or settings.tim_secret_key is None:
-        return skip(name, f"{' and '.join(absent)} not set (see settings)")
+        return skip(name, _("{names} not set (see settings)").format(names=_(" and ").join(absent)))
     key, admin = settings.tim_secret_key.get_secret_value(), settings.tim_admin
     try:
         sig = sign(sdkappid=settings.tim_sdkappid, key=key, identifier=admin, expire=600)
@@ -85,9 +100,10 @@ def _usersig(settings: Settings) -> Check:
         verify(sig, sdkappid=settings.tim_sdkappid, key=key, identifier=admin, now=decoded.time)
     except UserSigError as exc:
         return Check(
-            name=name, ok=False, detail=str(exc), hint="check TIM_SDKAPPID, TIM_SECRET_KEY, TIM_ADMIN"
+            name=name, ok=False, detail=str(exc), hint=_("check TIM_SDKAPPID, TIM_SECRET_KEY, TIM_ADMIN")
         )
-    detail = f"signs and decodes for {admin} (SDKAppID {decoded.sdkappid})"
+    detail = _("signs and decodes for {admin} (SDKAppID {sdkappid})").format(
+        admin=admin, sdkappid=decoded.sdkappid)
     return Check(name=name, ok=True, detail=detail)
 
 
@@ -117,38 +133,42 @@ async def _tencent(settings: Settings) -> Check:
     client = TimClient.from_settings(
         settings, transport=timed, cache_ttl=0, timeout=CHECK_TIMEOUT / 2, max_tries=1, rate_limit_budget=2.0
     )
-    where = settings.tim_url + ("" if settings.tim_base_url else f" (region {settings.tim_region})")
+    region = _(" (region {region})").format(region=settings.tim_region)
+    where = settings.tim_url + ("" if settings.tim_base_url else region)
     started = time.perf_counter()
     async with client:
         try:
             page = await asyncio.wait_for(client.get_appid_group_list(limit=1), CHECK_TIMEOUT)
         except TimApiError as exc:
-            hint = _TIM_HINTS.get(exc.code, "see the Tencent error code above")
-            return Check(
-                name=name, ok=False, detail=f"{where} answered {exc.code}: {exc.explanation}", hint=hint
-            )
+            hint = _(_TIM_HINTS.get(exc.code, N_("see the Tencent error code above")))
+            words = explanation_text(exc.code, exc.words)
+            detail = _("{where} answered {code}: {explanation}").format(
+                where=where, code=exc.code, explanation=words)
+            return Check(name=name, ok=False, detail=detail, hint=hint)
         except (TimTransportError, TimeoutError) as exc:
-            detail = exc.detail if isinstance(exc, TimTransportError) else f"no answer in {CHECK_TIMEOUT:g} s"
+            detail = exc.detail if isinstance(exc, TimTransportError) else \
+                _("no answer in {seconds} s").format(seconds=f"{CHECK_TIMEOUT:g}")
             return Check(
                 name=name,
                 ok=False,
-                detail=f"{where} unreachable: {detail}",
-                hint="unreachable: check TIM_BASE_URL / TIM_REGION and the network (DNS, proxy, firewall)",
+                detail=_("{where} unreachable: {detail}").format(where=where, detail=detail),
+                hint=_("unreachable: check TIM_BASE_URL / TIM_REGION and the network (DNS, proxy, firewall)"),
             )
         except TimProtocolError as exc:
             return Check(
                 name=name,
                 ok=False,
                 detail=f"{where}: {exc.detail}",
-                hint="the answer is not Tencent's: does TIM_BASE_URL point at Tencent Cloud Chat?",
+                hint=_("the answer is not Tencent's: does TIM_BASE_URL point at Tencent Cloud Chat?"),
             )
     took = time.perf_counter() - started
     trip = timed.trips[-1] if timed.trips else took
-    detail = (f"{where} answers get_appid_group_list: {page.total_count:,} groups, "
-              f"round trip {trip * 1000:.0f} ms")
+    detail = _("{where} answers get_appid_group_list: {count} groups, round trip {ms} ms").format(
+        where=where, count=number(page.total_count), ms=f"{trip * 1000:.0f}")
     waited = took - sum(timed.trips)
     if waited > 0.2:  # Tencent answered 60007 first and the client waited it out
-        detail += f" (after {waited:.1f} s waiting out Tencent's rate limit: another client shares the quota)"
+        detail += _(" (after {seconds} s waiting out Tencent's rate limit: another client shares the quota)"
+                    ).format(seconds=f"{waited:.1f}")
     return Check(name=name, ok=True, detail=detail)
 
 
@@ -156,15 +176,15 @@ async def gather_checks() -> list[Check]:
     """Run every check (Tencent and Slack concurrently, each bounded by ``CHECK_TIMEOUT``)."""
     settings_check, settings = _settings()
     if settings is None:
-        why = "the settings do not parse"
-        return [settings_check, *(skip(n, why) for n in ("UserSig", "Tencent", "Slack", "signing secret"))]
+        why = _("the settings do not parse")
+        return [settings_check, *(skip(n, why) for n in ("UserSig", "Tencent", "Slack", SIGNING))]
     usersig = _usersig(settings)
     tencent_job = _tencent(settings) if usersig.ok else None
     slack, tencent = await asyncio.gather(
         slack_check(settings),
         tencent_job
         if tencent_job is not None
-        else asyncio.sleep(0, skip("Tencent", "no UserSig to sign with")),
+        else asyncio.sleep(0, skip("Tencent", _("no UserSig to sign with"))),
     )
     return [settings_check, usersig, tencent, slack, signing_secret_check(settings)]
 
@@ -182,19 +202,20 @@ def format_checks(checks: list[Check], *, style: Style, encoding: str = "utf-8")
         marks = {True: "✔", False: "✘", None: "–"}
         arrow = "→"
     except (UnicodeEncodeError, LookupError):
-        marks, arrow = {True: "[ok]", False: "[FAIL]", None: "[skip]"}, "hint:"
+        marks, arrow = {True: "[ok]", False: "[FAIL]", None: "[skip]"}, _("hint:")
     paint = {True: style.green, False: style.red, None: style.dim}
     lines = []
     for check in checks:
-        lines.append(f"{paint[check.ok](marks[check.ok])} {style.bold(check.name)}: {check.detail}")
+        lines.append(f"{paint[check.ok](marks[check.ok])} {style.bold(_(check.name))}: {check.detail}")
         if check.hint and check.ok is False:
             lines.append(f"    {arrow} {check.hint}")
     passed, failed = sum(c.ok is True for c in checks), sum(c.ok is False for c in checks)
     skipped = len(checks) - passed - failed
     if passed == len(checks):
-        lines.append(f"all {len(checks)} checks passed")
+        lines.append(_("all {count} checks passed").format(count=len(checks)))
     else:
-        lines.append(f"{passed} passed, {failed} failed, {skipped} skipped (of {len(checks)} checks)")
+        lines.append(_("{passed} passed, {failed} failed, {skipped} skipped (of {count} checks)").format(
+            passed=passed, failed=failed, skipped=skipped, count=len(checks)))
     return "\n".join(lines)
 
 

@@ -9,19 +9,24 @@ import asyncio
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from timbot.console.mrkdwn import sanitize
+from timbot.i18n import N_, _
 
 if TYPE_CHECKING:
     from timbot.settings import Settings
 
-__all__ = ["CHECK_TIMEOUT", "Check", "signing_secret_check", "skip", "slack_check"]
+__all__ = ["CHECK_TIMEOUT", "SETTINGS", "SIGNING", "Check", "signing_secret_check", "skip", "slack_check"]
 
 #: The most seconds one network check may take (connect, answer, everything).
 CHECK_TIMEOUT = 8.0
 
-_SLACK_TOKEN_HINT = "the token is not valid: reinstall the app and copy its Bot User OAuth Token (xoxb-...)"
+_SLACK_TOKEN_HINT = N_(
+    "the token is not valid: reinstall the app and copy its Bot User OAuth Token (xoxb-...)")
+#: The names of the checks that are words (message ids; ``format_checks`` shows them translated).
+SETTINGS: Final = N_("settings")
+SIGNING: Final = N_("signing secret")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -36,7 +41,7 @@ class Check:
 
 def skip(name: str, why: str) -> Check:
     """A check that could not be made, and why."""
-    return Check(name=name, ok=None, detail=f"skipped: {why}")
+    return Check(name=name, ok=None, detail=_("skipped: {why}").format(why=why))
 
 
 async def slack_check(settings: Settings) -> Check:
@@ -49,14 +54,14 @@ async def slack_check(settings: Settings) -> Check:
 
     name = "Slack"
     if settings.slack_bot_token is None or not settings.slack_bot_token.get_secret_value():
-        return skip(name, "SLACK_BOT_TOKEN not set (see settings)")
+        return skip(name, _("SLACK_BOT_TOKEN not set (see settings)"))
     token = settings.slack_bot_token.get_secret_value()
     if not token.startswith("xoxb-"):
         return Check(
             name=name,
             ok=False,
-            detail="SLACK_BOT_TOKEN is not a bot token (it must start with xoxb-)",
-            hint="use the Bot User OAuth Token from OAuth & Permissions, not a user or app token",
+            detail=_("SLACK_BOT_TOKEN is not a bot token (it must start with xoxb-)"),
+            hint=_("use the Bot User OAuth Token from OAuth & Permissions, not a user or app token"),
         )
     web = AsyncWebClient(
         token=token,
@@ -73,30 +78,35 @@ async def slack_check(settings: Settings) -> Check:
         return Check(
             name=name,
             ok=False,
-            detail=f"auth.test answered {error}",
-            hint=hint or "see Slack's auth.test documentation for this error",
+            detail=_("auth.test answered {error}").format(error=error),
+            hint=_(hint or N_("see Slack's auth.test documentation for this error")),
         )
     except (aiohttp.ClientError, OSError, TimeoutError) as exc:
         return Check(
             name=name,
             ok=False,
-            detail=f"{settings.slack_api_url} unreachable ({type(exc).__name__})",
-            hint="unreachable: check SLACK_API_URL and the network (DNS, proxy, firewall)",
+            detail=_("{url} unreachable ({error})").format(url=settings.slack_api_url,
+                                                           error=type(exc).__name__),
+            hint=_("unreachable: check SLACK_API_URL and the network (DNS, proxy, firewall)"),
         )
     elapsed_ms = (time.perf_counter() - started) * 1000
     team, bot = sanitize(str(answer.get("team", "?"))), sanitize(str(answer.get("user", "?")))
     granted = _scopes(answer.headers)
-    detail = f"auth.test: bot {bot} in team {team}, {elapsed_ms:.0f} ms"
+    detail = _("auth.test: bot {bot} in team {team}, {ms} ms").format(
+        bot=bot, team=team, ms=f"{elapsed_ms:.0f}")
     if granted is None:
-        return Check(name=name, ok=True, detail=f"{detail}; Slack did not say which scopes the token has")
-    lacking = [scope for scope in BOT_SCOPES if scope not in granted]
+        return Check(name=name, ok=True,
+                     detail=_("{detail}; Slack did not say which scopes the token has").format(detail=detail))
+    lacking = ", ".join(scope for scope in BOT_SCOPES if scope not in granted)
     if lacking:
         return Check(
-            name=name, ok=False, detail=f"{detail}, but the token lacks {', '.join(lacking)}",
-            hint=f"add {', '.join(lacking)} under OAuth & Permissions > Bot Token Scopes (manifest.yaml "
-                 "lists them), reinstall the app, and copy the new Bot User OAuth Token",
+            name=name, ok=False, detail=_("{detail}, but the token lacks {scopes}").format(
+                detail=detail, scopes=lacking),
+            hint=_("add {scopes} under OAuth & Permissions > Bot Token Scopes (manifest.yaml lists them), "
+                   "reinstall the app, and copy the new Bot User OAuth Token").format(scopes=lacking),
         )
-    return Check(name=name, ok=True, detail=f"{detail}; scopes {', '.join(BOT_SCOPES)}")
+    return Check(name=name, ok=True,
+                 detail=_("{detail}; scopes {scopes}").format(detail=detail, scopes=", ".join(BOT_SCOPES)))
 
 
 def _scopes(headers: Mapping[str, Any]) -> set[str] | None:
@@ -110,9 +120,9 @@ def _scopes(headers: Mapping[str, Any]) -> set[str] | None:
 
 def signing_secret_check(settings: Settings) -> Check:
     """``SLACK_SIGNING_SECRET`` is set (only Slack can tell whether it is the right one)."""
-    name = "signing secret"
+    name = SIGNING
     secret = settings.slack_signing_secret
     if secret is None or not secret.get_secret_value():
-        return skip(name, "SLACK_SIGNING_SECRET is not set (see settings; Basic Information > App "
-                           "Credentials, needed by `timbot serve`)")
-    return Check(name=name, ok=True, detail="SLACK_SIGNING_SECRET is set")
+        return skip(name, _("SLACK_SIGNING_SECRET is not set (see settings; Basic Information > App "
+                            "Credentials, needed by `timbot serve`)"))
+    return Check(name=name, ok=True, detail=_("SLACK_SIGNING_SECRET is set"))
