@@ -336,10 +336,11 @@ class TimApiError(TimError):
         """``CODE: explanation``, and the region hint for the codes a wrong region gives."""
         words = explanation_text(self.code, self.words)
         if self.host:
-            words += f" ({_('requests go to {host}').format(host=self.host)})"
+            where = _("requests go to {host}").format(host=self.host)
+            words += f" ({where})"
         text = f"{self.code}: {words}"
         if self.code in _REGION_CODES and "region" not in self.explanation.lower():
-            text += f"\n{_(_REGION_HINT)}"
+            text += "\n" + _(_REGION_HINT)
         return text
 
     @property

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from timbot.i18n import _, ngettext, number
 
-__all__ = ["counted", "date", "number"]
+__all__ = ["bold", "counted", "date", "italic", "number"]
 
 _MAX_TS = 253_402_300_799  # 9999-12-31T23:59:59Z
 
@@ -37,3 +37,13 @@ def counted(count: int, singular: str, plural: str, **more: str) -> str:
         more: the message's other placeholders.
     """
     return ngettext(singular, plural, count).format(count=number(count), **more)
+
+
+def bold(text: str) -> str:
+    """``*text*`` (mrkdwn bold; ``text`` already escaped)."""
+    return f"*{text}*"
+
+
+def italic(text: str) -> str:
+    """``_text_`` (mrkdwn italics; ``text`` already escaped)."""
+    return f"_{text}_"

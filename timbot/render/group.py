@@ -6,7 +6,7 @@ from timbot.commands.results import GroupCardsPage, GroupPage, PagerButton, quot
 from timbot.errors import explanation_text
 from timbot.i18n import _
 from timbot.render.escape import clip, code, escape, one_line
-from timbot.render.fmt import counted, date, number
+from timbot.render.fmt import bold, counted, date, italic, number
 from timbot.render.limits import MAX_FIELD, Divider, Part, Section, pack_lines, row_sections
 from timbot.tim.models import GroupInfo, GroupMember
 
@@ -61,23 +61,23 @@ def group_card_parts(page: GroupPage, follows: Follows = None) -> list[Part]:
         owner = code(group.owner_account, 40) if group.owner_account else "-"
         own_row = follows is not None and group.owner_account in follows
         fields = (
-            f"*{_('Type')}*\n{_text(group.type)}",
-            *(() if own_row else (f"*{_('Owner')}*\n{owner}",)),
-            f"*{_('Members')}*\n{_members(group)}",
-            f"*{_('Created')}*\n{date(group.create_time)}",
-            f"*{_('Last message')}*\n{date(group.last_msg_time)}",
-            f"*{_('Join option')}*\n{_text(group.apply_join_option)}",
-            f"*{_('Mute all')}*\n{_text(group.mute_all_member)}",
+            bold(_("Type")) + f"\n{_text(group.type)}",
+            *(() if own_row else (bold(_("Owner")) + f"\n{owner}",)),
+            bold(_("Members")) + f"\n{_members(group)}",
+            bold(_("Created")) + f"\n{date(group.create_time)}",
+            bold(_("Last message")) + f"\n{date(group.last_msg_time)}",
+            bold(_("Join option")) + f"\n{_text(group.apply_join_option)}",
+            bold(_("Mute all")) + f"\n{_text(group.mute_all_member)}",
         )
         parts.append(Section(text=title, fields=fields))
         if follows is not None and own_row:
-            parts.extend(row_sections([f"*{_('Owner')}* {owner}"], [group.owner_account], follows))
-        about = [f"*{_('Introduction')}*\n{_text(group.introduction, 1000)}",
-                 f"*{_('Notification')}*\n{_text(group.notification, 1000)}"]
+            parts.extend(row_sections([bold(_("Owner")) + f" {owner}"], [group.owner_account], follows))
+        about = [bold(_("Introduction")) + f"\n{_text(group.introduction, 1000)}",
+                 bold(_("Notification")) + f"\n{_text(group.notification, 1000)}"]
         parts.append(Section(text="\n".join(about), items=0))
         if group.app_defined_data:
             custom = [f"{code(kv.key, 60)}: {_text(kv.value, 200)}" for kv in group.app_defined_data]
-            title = f"*{_('Custom fields')}*\n"
+            title = bold(_("Custom fields")) + "\n"
             parts.append(Section(text=clip(title + "\n".join(custom), MAX_FIELD), items=0))
         parts.append(Divider())
     if page.members_note:
@@ -94,7 +94,7 @@ def group_card_parts(page: GroupPage, follows: Follows = None) -> list[Part]:
         else:
             parts.extend(pack_lines(lines))
     else:
-        parts.append(Section(text=f"_{_('No members returned.')}_", items=0))
+        parts.append(Section(text=italic(_("No members returned.")), items=0))
     return parts
 
 
@@ -103,7 +103,7 @@ def _compact(group: GroupInfo, follows: Follows) -> Section:
     if group.error_code != 0:
         return Section(text=f"{head}\n{_error(group)}")
     facts = [
-        f"*{_text(group.name, 200)}*" if group.name else f"_{_('no name')}_",
+        f"*{_text(group.name, 200)}*" if group.name else italic(_("no name")),
         _text(group.type),
         _("{members} members").format(members=_members(group)),
         (_("owner {owner}").format(owner=code(group.owner_account, 40)) if group.owner_account
@@ -128,4 +128,4 @@ def group_cards_parts(page: GroupCardsPage, follows: Follows = None) -> list[Par
                           "{count} more ID did not fit in the page buttons: run /im-group again with them.",
                           "{count} more IDs did not fit in the page buttons: run /im-group again with them.")
         parts.append(Section(text=f"_{dropped}_", items=0))
-    return parts or [Section(text=f"_{_('No groups on this page.')}_", items=0)]
+    return parts or [Section(text=italic(_("No groups on this page.")), items=0)]

@@ -14,7 +14,7 @@ from timbot.commands.results import (
 from timbot.errors import explanation_text
 from timbot.i18n import _
 from timbot.render.escape import clip, code, escape, one_line
-from timbot.render.fmt import counted, date, number
+from timbot.render.fmt import counted, date, italic, number
 from timbot.render.limits import Part, Section, pack_lines, row_sections
 from timbot.tim.models import GroupInfo
 
@@ -26,7 +26,7 @@ Follows = dict[str, tuple[PagerButton, ...]] | None
 
 
 def _name(value: str, limit: int = 200) -> str:
-    return clip(escape(one_line(value)), limit) if value else f"_{_('no name')}_"
+    return clip(escape(one_line(value)), limit) if value else italic(_("no name"))
 
 
 def _group_row(group_id: str, info: GroupInfo | None) -> str:
@@ -51,7 +51,7 @@ def groups_parts(page: GroupsPage, follows: Follows = None) -> list[Part]:
         follows: one section per row with these follow options (else the rows packed).
     """
     if not page.group_ids:
-        return [Section(text=f"_{_('No groups on this page.')}_", items=0)]
+        return [Section(text=italic(_("No groups on this page.")), items=0)]
     if page.names_missing is None:
         lines = [_group_row(gid, page.infos.get(gid)) for gid in page.group_ids]
         if follows is not None:
@@ -85,7 +85,7 @@ def joined_parts(page: JoinedPage, follows: Follows = None) -> list[Part]:
         lines.append(" · ".join(facts))
     if follows is not None and lines:
         return list(row_sections(lines, [group.group_id for group in page.groups], follows))
-    return list(pack_lines(lines)) or [Section(text=f"_{_('No groups on this page.')}_", items=0)]
+    return list(pack_lines(lines)) or [Section(text=italic(_("No groups on this page.")), items=0)]
 
 
 def room_parts(page: RoomPage, follows: Follows = None) -> list[Part]:
@@ -102,7 +102,7 @@ def room_parts(page: RoomPage, follows: Follows = None) -> list[Part]:
         lines.append(f"{code(member.member_account, 40)}{nick} · {joined}")
     if follows is not None and lines:
         return list(row_sections(lines, [member.member_account for member in page.members], follows))
-    return list(pack_lines(lines)) or [Section(text=f"_{_('No online members on this page.')}_", items=0)]
+    return list(pack_lines(lines)) or [Section(text=italic(_("No online members on this page.")), items=0)]
 
 
 def friend_lists_parts(page: FriendListsPage) -> list[Part]:
@@ -111,9 +111,9 @@ def friend_lists_parts(page: FriendListsPage) -> list[Part]:
     Args:
         page: the fetched page.
     """
-    lines = [f"{_name(quote(name), 100)} · {counted(count, '{count} friend', '{count} friends')}"
+    lines = [" · ".join((_name(quote(name), 100), counted(count, "{count} friend", "{count} friends")))
              for name, count in page.lists]
-    return list(pack_lines(lines)) or [Section(text=f"_{_('This user has no friend lists.')}_", items=0)]
+    return list(pack_lines(lines)) or [Section(text=italic(_("This user has no friend lists.")), items=0)]
 
 
 def friends_parts(page: FriendsPage, follows: Follows = None) -> list[Part]:
@@ -142,4 +142,4 @@ def friends_parts(page: FriendsPage, follows: Follows = None) -> list[Part]:
             continue
         parts.extend(pack_lines(["   ".join(code(f, 40) for f in named.friends[i : i + 4])
                                  for i in range(0, len(named.friends), 4)]))
-    return parts or [Section(text=f"_{_('No friends on this page.')}_", items=0)]
+    return parts or [Section(text=italic(_("No friends on this page.")), items=0)]
