@@ -86,6 +86,8 @@ class FakeSlack:
         user = self.users.get(user_id)
         if user is None:
             user = {"id": user_id, "team_id": self.team, "is_restricted": False, "is_ultra_restricted": False}
+        if params.get("include_locale") not in ("1", "true"):  # as Slack: the locale only when asked for
+            user = {key: value for key, value in user.items() if key != "locale"}
         return JSONResponse({"ok": True, "user": user})
 
     async def _hook(self, request: Request) -> Response:
