@@ -16,7 +16,7 @@ MODULES = sorted(PACKAGE.rglob("*.py"))
 
 #: What each layer may import from timbot (besides itself); anything else points the wrong way.
 ALLOWED: dict[str, set[str]] = {
-    # the language of the words (gettext, Babel): below everything that writes words, importing nothing of ours
+    # the language of the words (gettext, Babel): under every layer that writes words; imports nothing of ours
     "i18n": set(),
     "errors": {"i18n"},
     "bodylimit": set(),

@@ -136,3 +136,37 @@ async def test_deleted_and_bot_accounts_refused(slack: tuple[FakeSlack, str]) ->
 
 def test_every_reason_is_polite() -> None:
     assert all(reason.startswith("Sorry") for reason in REASONS.values())
+
+
+async def _decide(authz: Authoriser, url: str, user: str) -> tuple[str, str]:
+    decision = await authz.check(_incoming(user), client=_client(url), installed_team=TEAM,
+                                 installed_enterprise=None)
+    return decision.code, decision.language
+
+
+async def test_the_language_comes_with_the_verdict_and_its_cache(slack: tuple[FakeSlack, str]) -> None:
+    fake, url = slack
+    for user, locale in (("U0JA", "ja-JP"), ("U0KO", "ko-KR"), ("U0ZH", "zh-CN"), ("U0FR", "fr-FR")):
+        fake.users[user] = {"id": user, "team_id": TEAM, "locale": locale}
+    authz = Authoriser(settings=load_settings())
+    assert [await _decide(authz, url, u) for u in ("U0JA", "U0KO", "U0ZH", "U0FR")] == [
+        ("ok", "ja"), ("ok", "ko"), ("ok", "zh"), ("ok", "en")]
+    calls = fake.calls.count("users.info")
+    assert await _decide(authz, url, "U0JA") == ("ok", "ja") and fake.calls.count("users.info") == calls
+    fake.users["U0GUEST"] = {"id": "U0GUEST", "team_id": TEAM, "locale": "ko-KR", "is_restricted": True}
+    assert await _decide(authz, url, "U0GUEST") == ("guest", "ko")  # refused in their own language
+
+
+async def test_with_guests_allowed_the_lookup_is_for_the_language_only(slack: tuple[FakeSlack, str]) -> None:
+    fake, url = slack
+    fake.users["U0GUEST"] = {"id": "U0GUEST", "team_id": TEAM, "locale": "ja-JP", "is_restricted": True}
+    assert await _decide(Authoriser(settings=load_settings(timbot_allow_guests=True)), url, "U0GUEST") == (
+        "ok", "ja")
+    fake.users_info_fails = True  # the language unknown: English, still allowed
+    assert await _decide(Authoriser(settings=load_settings(timbot_allow_guests=True)), url, "U0OTHER") == (
+        "ok", "en")
+    fake.users_info_fails = False
+    calls = fake.calls.count("users.info")
+    one_language = Authoriser(settings=load_settings(timbot_allow_guests=True, timbot_language="zh"))
+    assert (await _decide(one_language, url, "U0NEW"))[0] == "ok"
+    assert fake.calls.count("users.info") == calls  # TIMBOT_LANGUAGE decides: no lookup needed
