@@ -46,8 +46,11 @@ def _sh_commands() -> list[str]:
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TIM_", "TIMBOT_"))}
-    env.update(TZ="UTC", NO_COLOR="1", PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}", **extra)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SLACK_", "TIM_", "TIMBOT_", "LC_")) and k != "LANG"}
+    # the README's examples are in English: a terminal in another language would answer in it
+    env.update(TZ="UTC", NO_COLOR="1", LANG="C.UTF-8", PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+               **extra)
     return env
 
 

@@ -140,7 +140,7 @@ def test_help_in_each_language(lang: str, spec: Any) -> None:
 @pytest.mark.parametrize(("lang", "words"), [
     ("en", "--limit must be a whole number from 1 to 100, not 500"),
     ("ja", "--limit は 1～100 の整数で指定してください（500 は使えません）"),
-    ("ko", "--limit 는 1~100 사이의 정수여야 합니다(500 는 사용할 수 없음)"),
+    ("ko", "--limit 값은 1~100 사이의 정수여야 합니다(입력값: 500)"),
     ("zh", "--limit 必须是 1 到 100 之间的整数，而不是 500"),
 ])
 async def test_a_usage_error_in_each_language(
