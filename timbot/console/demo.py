@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from timbot.console.mrkdwn import Style, use_color
 from timbot.console.session import demo_client, find_button, print_message, reply_line
+from timbot.i18n import N_, _, number
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -38,23 +39,28 @@ def banner(emulator: Emulator, *, style: Style) -> str:
     """
     show = emulator.data.showcase
     examples = [
-        ("/im-groups Public --limit 10", "the app's Public groups, 10 per page (n / p turn pages)"),
-        (f"/im-group {show.big_group_id}", f"a big group: its card, then {show.big_group_members:,} members"),
-        (f"/im-room {show.live_room_id}", f"a live room with {show.live_room_online:,} viewers online"),
-        (f"/im-group {show.hostile_group_id}", "a group named <!channel>, shown safely (it pings nobody)"),
-        (f"/im-joined {show.user} --huge", f"the groups user {show.user} has joined, live rooms included"),
-        (f"/im-friends {show.user}", f"{show.user}'s {show.user_friend_lists} friend lists"),
+        ("/im-groups Public --limit 10", _("the app's Public groups, 10 per page (n / p turn pages)")),
+        (f"/im-group {show.big_group_id}",
+         _("a big group: its card, then {count} members").format(count=number(show.big_group_members))),
+        (f"/im-room {show.live_room_id}",
+         _("a live room with {count} viewers online").format(count=number(show.live_room_online))),
+        (f"/im-group {show.hostile_group_id}", _("a group named <!channel>, shown safely (it pings nobody)")),
+        (f"/im-joined {show.user} --huge",
+         _("the groups user {user} has joined, live rooms included").format(user=show.user)),
+        (f"/im-friends {show.user}",
+         _("{user}'s {count} friend lists").format(user=show.user, count=show.user_friend_lists)),
     ]
-    column = max(len(command) for command, _ in examples) + 2
+    column = max(len(command) for command, _what in examples) + 2
     lines = [
-        style.bold("timbot demo") + ": the real command pipeline against the built-in Tencent Chat emulator.",
-        style.dim("All data here is generated demo data: no credentials, no network, nothing leaves this "
-                  "process."),
+        style.bold("timbot demo")
+        + _(": the real command pipeline against the built-in Tencent Chat emulator."),
+        style.dim(_("All data here is generated demo data: no credentials, no network, nothing leaves this "
+                    "process.")),
         "",
-        "Type a command as you would in Slack. Some to try:",
+        _("Type a command as you would in Slack. Some to try:"),
         *(f"  {command.ljust(column)}{style.dim(what)}" for command, what in examples),
         "",
-        "n / p press Next / Previous, help lists the commands, quit (or Ctrl-D) leaves.",
+        _("n / p press Next / Previous, help lists the commands, quit (or Ctrl-D) leaves."),
     ]
     return "\n".join(lines)
 
@@ -67,10 +73,11 @@ def help_text(*, style: Style) -> str:
     """
     from timbot.commands.registry import SPECS
 
-    parts = [style.bold("Commands") + " (as in Slack; add help to any of them for its usage):"]
-    parts.extend("  " + spec.usage.replace("\n", "\n  ") for spec in SPECS)
+    parts = [style.bold(_("Commands")) + _(" (as in Slack; add help to any of them for its usage):")]
+    parts.extend("  " + _(spec.usage).replace("\n", "\n  ") for spec in SPECS)
     parts.append("")
-    parts.append(style.bold("Keys") + ": n (next) = Next page, p (prev) = Previous page, help, quit, Ctrl-D.")
+    keys = _(": n (next) = Next page, p (prev) = Previous page, help, quit, Ctrl-D.")
+    parts.append(style.bold(_("Keys")) + keys)
     return "\n".join(parts)
 
 
@@ -110,7 +117,8 @@ class DemoConsole:
         elif word.startswith("/") or lowered.startswith("im-"):
             await self._show(await reply_line(self.client, word))
         else:
-            self._say(f"unknown input {word[:40]!r}: type a command such as /im-groups, or help")
+            self._say(_("unknown input {input}: type a command such as /im-groups, or help").format(
+                input=repr(word[:40])))
         return True
 
     async def _press(self, key: str) -> None:
@@ -119,8 +127,14 @@ class DemoConsole:
 
         button = find_button(self.message, key) if self.message is not None else None
         if button is None:
-            what = {"n": "no Next button", "p": "no Previous button"}.get(key, f"no button [{key}]")
-            self._say(f"{what} on this answer" if self.message is not None else "run a command first")
+            if self.message is None:
+                self._say(_("run a command first"))
+            elif key == "n":
+                self._say(_("no Next button on this answer"))
+            elif key == "p":
+                self._say(_("no Previous button on this answer"))
+            else:
+                self._say(_("no button [{key}] on this answer").format(key=key))
             return
         if button.action_id == FOLLOW:  # a row's follow button: the command it names, as if typed
             await self._show(await reply_follow(self.client, button.value))
@@ -163,7 +177,7 @@ async def _piped_lines(stdin: TextIO, out: TextIO) -> AsyncIterator[str]:
 
 
 #: What Ctrl-C on an empty line says (a second one in a row leaves).
-LEAVE_HINT = "(to leave, type quit or press Ctrl-D; Ctrl-C again leaves too)"
+LEAVE_HINT = N_("(to leave, type quit or press Ctrl-D; Ctrl-C again leaves too)")
 
 
 async def terminal_lines(
@@ -208,7 +222,7 @@ async def terminal_lines(
             if interrupted:
                 return
             interrupted = True
-            print(LEAVE_HINT, file=out)
+            print(_(LEAVE_HINT), file=out)
             continue
         except EOFError:
             return

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from timbot.console.session import demo_client, find_button, print_message, reply_line
 from timbot.errors import UsageError
+from timbot.i18n import _
 
 if TYPE_CHECKING:
     from timbot.answer import Reply
@@ -39,8 +40,8 @@ async def answer_page(line: str, *, page: int = 1, demo: bool = False) -> Reply:
                 break
             button = find_button(answered.message.to_dict(), "n")
             if button is None:
-                missing = UsageError(f"there is no page {page}: the answer ends at page {number - 1}",
-                                     usage="timbot run [--page N] TEXT")
+                missing = UsageError(_("there is no page {page}: the answer ends at page {last}").format(
+                    page=page, last=number - 1), usage="timbot run [--page N] TEXT")
                 return failure(missing, what="timbot run")
             answered = await reply_click(client, button.value)
         return answered
