@@ -135,8 +135,9 @@ def friends_parts(page: FriendsPage, follows: Follows = None) -> list[Part]:
             continue
         first, last = named.first_index + 1, named.first_index + len(named.friends)
         friends = counted(named.friend_number, "{count} friend", "{count} friends")
-        showing = _("(showing {first}–{last})").format(first=number(first), last=number(last))
-        parts.append(Section(text=f"{title} · {friends} {showing}", items=0))
+        showing = _("{friends} (showing {first}–{last})").format(friends=friends, first=number(first),
+                                                                 last=number(last))
+        parts.append(Section(text=f"{title} · {showing}", items=0))
         if follows is not None:
             parts.extend(row_sections([code(f, 40) for f in named.friends], named.friends, follows))
             continue
