@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gettext
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from functools import cache
@@ -129,9 +129,18 @@ def number(value: int) -> str:
     lang = _current.get()
     if lang == DEFAULT:
         return f"{value:,}"
+    return _grouping(lang)(value)
+
+
+@cache
+def _grouping(lang: str) -> Callable[[int], str]:
+    """How ``lang`` writes a whole number: Babel's decimal pattern of its locale, parsed once."""
+    from babel import Locale
     from babel.numbers import format_decimal
 
-    return str(format_decimal(value, locale=_LOCALES[lang]))
+    locale = Locale.parse(_LOCALES[lang])
+    pattern = locale.decimal_formats[None]
+    return lambda value: str(format_decimal(value, format=pattern, locale=locale))
 
 
 def from_locale(locale: str | None) -> str:
