@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.acceptance.blockkit import check_message
 from tests.e2e.conftest import Stack, buttons, running_stack
 from tests.e2e.test_follow import _follow
 from tests.slack.fakes import TEAM
@@ -67,9 +68,13 @@ def test_each_locale_reads_its_language(fresh: Stack, lang: str) -> None:
     assert second["replace_original"] is True and SCRIPTS[lang].search(_chrome(second))
     followed = fresh.answer(_follow(fresh, _first_follow(page), user=user))
     assert SCRIPTS[lang].search(followed["text"])
-    # a Tencent error, on the card of a group that does not exist
+    # a Tencent error, on the card of a group that does not exist; a value that does not parse
     missing = fresh.answer(fresh.command("/im-group", "@TGS#nope", user=user))
     assert "10010: " in missing["text"] and SCRIPTS[lang].search(missing["text"].split("10010: ")[1])
+    expired = fresh.answer(fresh.click("timbot_next", "not-a-real-value", user=user))
+    assert expired["text"].startswith(":hourglass: ") and SCRIPTS[lang].search(expired["text"])
+    for message in (page, usage, helped, second, followed, missing, expired):
+        check_message(message)  # Block Kit's limits, in every language
 
 
 def test_a_click_is_answered_in_the_clickers_language(fresh: Stack) -> None:
