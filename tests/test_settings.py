@@ -86,6 +86,8 @@ def test_allow_lists_are_comma_separated(clean_env: pytest.MonkeyPatch) -> None:
         ("PORT", "http"),
         ("TIMBOT_ALLOW_GUESTS", "maybe"),
         ("TIMBOT_CACHE_TTL", "-1"),
+        ("TIMBOT_LANGUAGE", "fr"),
+        ("TIMBOT_LANGUAGE", "ja-JP"),
     ],
 )
 def test_a_malformed_value_is_one_line_naming_the_variable(
@@ -109,3 +111,10 @@ def test_required_values_are_named_and_secrets_never_shown(clean_env: pytest.Mon
     clean_env.setenv("TIM_SECRET_KEY", "")
     with pytest.raises(ConfigError, match=r"^TIM_SECRET_KEY: is required"):
         load_settings().require("tim_secret_key")
+
+
+@pytest.mark.parametrize(("value", "lang"),
+                         [("", ""), ("ja", "ja"), ("KO", "ko"), (" zh ", "zh"), ("en", "en")])
+def test_timbot_language(clean_env: pytest.MonkeyPatch, value: str, lang: str) -> None:
+    clean_env.setenv("TIMBOT_LANGUAGE", value)
+    assert load_settings().timbot_language == lang
