@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, TextIO
 
 from timbot.console.mrkdwn import Style, use_color
-from timbot.console.session import demo_client, find_button, print_message, reply_line
+from timbot.console.session import demo_client, find_button, is_key, options_line, print_message, reply_line
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -54,7 +54,8 @@ def banner(emulator: Emulator, *, style: Style) -> str:
         "Type a command as you would in Slack. Some to try:",
         *(f"  {command.ljust(column)}{style.dim(what)}" for command, what in examples),
         "",
-        "n / p press Next / Previous, help lists the commands, quit (or Ctrl-D) leaves.",
+        "n / p press Next / Previous, a row's number follows it (3, or 3.2 for its second option),",
+        "help lists the commands, quit (or Ctrl-D) leaves.",
     ]
     return "\n".join(lines)
 
@@ -71,6 +72,8 @@ def help_text(*, style: Style) -> str:
     parts.extend("  " + spec.usage.replace("\n", "\n  ") for spec in SPECS)
     parts.append("")
     parts.append(style.bold("Keys") + ": n (next) = Next page, p (prev) = Previous page, help, quit, Ctrl-D.")
+    parts.append(style.bold("Rows") + ": 3 = follow row 3 (its only option, or the list of its options); "
+                 "3.2 = row 3's second option.")
     return "\n".join(parts)
 
 
@@ -105,7 +108,7 @@ class DemoConsole:
             return False
         if lowered in _HELP:
             self._say(help_text(style=self.style))
-        elif lowered in _NEXT or lowered in _PREV or lowered.isdigit():
+        elif lowered in _NEXT or lowered in _PREV or is_key(lowered):
             await self._press("n" if lowered in _NEXT else "p" if lowered in _PREV else lowered)
         elif word.startswith("/") or lowered.startswith("im-"):
             await self._show(await reply_line(self.client, word))
@@ -119,8 +122,11 @@ class DemoConsole:
 
         button = find_button(self.message, key) if self.message is not None else None
         if button is None:
-            what = {"n": "no Next button", "p": "no Previous button"}.get(key, f"no button [{key}]")
+            what = {"n": "no Next button", "p": "no Previous button"}.get(key, f"no row or button [{key}]")
             self._say(f"{what} on this answer" if self.message is not None else "run a command first")
+            return
+        if isinstance(button, list):  # a row with several options: say them, the user picks one
+            self._say(options_line(key, button))
             return
         if button.action_id == FOLLOW:  # a row's follow button: the command it names, as if typed
             await self._show(await reply_follow(self.client, button.value))
