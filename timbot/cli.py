@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 
@@ -21,6 +22,7 @@ _RUN_EPILOG = """\
 examples:
   timbot run --demo "/im-groups Public --limit 5"
   timbot run --demo --page 2 "/im-groups"
+  timbot run --demo --follow 3 "/im-groups Public"   (row 3's Details, as if /im-group were typed)
   timbot run --demo --json "/im-group @TGS#1ABC" > message.json   (paste into Block Kit Builder)
 
 exit status: 0 answered; 1 Tencent (or Slack) error; 2 usage or configuration error."""
@@ -34,6 +36,12 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
     return value
+
+
+def _row_key(text: str) -> str:
+    if re.fullmatch(r"[0-9]{1,4}(\.[0-9]{1,2})?", text.strip()) is None:
+        raise argparse.ArgumentTypeError(f"not a row's number: {text!r} (say 3, or 3.2 for its 2nd option)")
+    return text.strip()
 
 
 def _port(text: str) -> int:
@@ -113,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print the Block Kit message Slack would receive")
     run.add_argument("--page", type=_positive, default=1, metavar="N", help="follow Next N-1 times")
     run.add_argument("--demo", action="store_true", help="use the built-in emulator instead of Tencent")
+    run.add_argument("--follow", type=_row_key, metavar="ROW[.OPTION]",
+                     help="then follow that row of the page, numbered as printed (3, or 3.2: its 2nd option)")
     _lang_flag(run)
     check = sub.add_parser(
         "check",
@@ -171,7 +181,8 @@ def _demo(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from timbot.console.run import run_once
 
-    return run_once(" ".join(args.text), as_json=args.json, page=args.page, demo=args.demo)
+    text = " ".join(args.text)
+    return run_once(text, as_json=args.json, page=args.page, demo=args.demo, follow=args.follow)
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -104,4 +104,25 @@ def test_a_rows_number_key_follows_it_as_if_typed() -> None:
     assert "[4] Details" in said["1:/im-groups Public --limit 6"]
     followed = said["3:4"]
     assert followed.lstrip().startswith("/im-group @TGS#1HEXFL0E2")
-    assert "[menu: Groups joined, Friend lists]" in followed
+    assert "[1.1] Groups joined   [1.2] Friend lists" in followed  # the owner's menu, numbered
+
+
+def test_a_row_with_several_options_lists_them_and_its_dotted_key_runs_one() -> None:
+    result = demo("/im-group @TGS#1HEXFL0E2", "1", "1.2", "2.1", "9", "quit")
+    assert result.returncode == 0, result.stderr
+    said = answers(result.stdout)
+    owner = re.search(r"Owner `([^`]+)`", said["1:/im-group @TGS#1HEXFL0E2"])
+    assert owner is not None
+    listed = "row 1: [1.1] Groups joined   [1.2] Friend lists  (type 1.1 for Groups joined)"
+    assert said["3:1"].strip() == listed
+    assert said["5:1.2"].lstrip().startswith(f"/im-friends {owner.group(1)}\n")
+    # the friend lists answer has no rows; the page the user reads is that one now
+    assert "no row or button [2.1] on this answer" in said["7:2.1"]
+    assert "no row or button [9] on this answer" in said["9:9"]
+
+
+def test_the_help_and_the_banner_say_how_to_follow_a_row() -> None:
+    result = demo("help", "quit")
+    banner, _, _ = result.stdout.partition(PROMPT)
+    assert "a row's number follows it (3, or 3.2 for its second option)" in banner
+    assert "3.2 = row 3's second option" in answers(result.stdout)["1:help"]

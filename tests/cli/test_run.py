@@ -103,6 +103,32 @@ def test_page_past_the_end_is_an_error(show: Showcase, capsys: pytest.CaptureFix
     assert "there is no page 3" in err and "page 1" in err
 
 
+def test_follow_answers_the_rows_option_as_typing_its_command(
+    show: Showcase, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, listed, _ = run(capsys, "--demo", "/im-group @TGS#1HEXFL0E2")
+    owner = listed.split("Owner `", 1)[1].split("`", 1)[0]
+    code, followed, err = run(capsys, "--demo", "--follow", "1.1", "/im-group @TGS#1HEXFL0E2")
+    assert (code, err) == (0, "")
+    code, typed, _ = run(capsys, "--demo", f"/im-joined {owner}")
+    assert followed == typed and followed.startswith(f"/im-joined {owner}\n")
+    code, followed, _ = run(capsys, "--demo", "--page", "2", "--follow", "1", "/im-groups Public --limit 6")
+    assert code == 0 and followed.startswith("/im-group @TGS#")
+
+
+def test_follow_of_a_missing_row_or_a_row_with_several_options_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "--demo", "--follow", "1", "/im-group @TGS#1HEXFL0E2")
+    assert (code, out) == (2, "")
+    assert "row 1 has 2 options (1.1 Groups joined, 1.2 Friend lists)" in err
+    code, out, err = run(capsys, "--demo", "--follow", "40", "/im-groups Public --limit 6")
+    assert (code, out) == (2, "") and "page 1 has no row 40 to follow" in err
+    with pytest.raises(SystemExit):
+        main(["run", "--demo", "--follow", "x", "/im-groups"])
+    assert "not a row's number" in capsys.readouterr().err
+
+
 def test_usage_error_exits_2_with_the_usage_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "--demo", "/im-groups --bogus")
     assert (code, out) == (2, "")

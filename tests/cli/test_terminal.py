@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from timbot.console.mrkdwn import Style, mrkdwn_to_text, sanitize, use_color, visible_width
-from timbot.console.terminal import buttons, render_message
+from timbot.console.terminal import buttons, render_message, row_options
 
 PLAIN = Style()
 COLOR = Style(color=True)
@@ -184,3 +184,43 @@ def test_use_color_only_on_a_terminal_without_no_color(monkeypatch: Any) -> None
     import io
 
     assert not use_color(io.StringIO())
+
+
+def _menu_message() -> dict[str, Any]:
+    from timbot.commands.follow import encode_follow
+
+    def section(text: str, accessory: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "section", "text": {"type": "mrkdwn", "text": text}, "accessory": accessory}
+
+    def option(label: str, value: str) -> dict[str, Any]:
+        return {"text": {"type": "plain_text", "text": label}, "value": value}
+
+    details = {"type": "button", "action_id": "timbot_follow", "value": encode_follow("d", "@TGS#1A"),
+               "text": {"type": "plain_text", "text": "Details"}}
+    menu = {"type": "overflow", "action_id": "timbot_follow", "options": [
+        option("Groups joined", encode_follow("j", "alice")),
+        option("Friend lists", encode_follow("f", "alice")),
+    ]}
+    select = {"type": "static_select", "action_id": "timbot_follow",
+              "placeholder": {"type": "plain_text", "text": "Follow a row…"}, "options": [
+                  option("Details · @TGS#2B", encode_follow("d", "@TGS#2B")),
+                  option("Online members · @TGS#2B", encode_follow("o", "@TGS#2B")),
+                  option("Details · @TGS#3C", encode_follow("d", "@TGS#3C")),
+              ]}
+    return {"blocks": [section("group", details), section("alice", menu), section("again", dict(menu)),
+                       {"type": "actions", "elements": [select]}]}
+
+
+def test_follow_rows_are_numbered_in_order_and_menus_by_option() -> None:
+    message = _menu_message()
+    keys = [(b.key, b.label) for b in buttons(message)]
+    assert keys == [
+        ("1", "Details"), ("2.1", "Groups joined"), ("2.2", "Friend lists"),
+        ("3.1", "Groups joined"), ("3.2", "Friend lists"),  # the same user on another row: its own number
+        ("4.1", "Details · @TGS#2B"), ("4.2", "Online members · @TGS#2B"), ("5.1", "Details · @TGS#3C"),
+    ]
+    out = render_message(message)
+    assert "[1] Details" in out
+    assert "[2.1] Groups joined   [2.2] Friend lists" in out and "[3.1] Groups joined" in out
+    assert "[menu: Follow a row…: 3 options; type 4-5 for a row's options]" in out
+    assert [b.key for b in row_options(message, 4)] == ["4.1", "4.2"]

@@ -8,15 +8,19 @@ from typing import Any
 
 import pytest
 
-from timbot.answer import answer_click
+from timbot.answer import answer_click, reply_command, reply_follow
+from timbot.commands.follow import decode_follow
 from timbot.commands.state import PageState, decode
 from timbot.console.session import demo_client
 
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "button_values"
 #: every value of every file: v1.json (the first release) and v1-chunks.json (chunked /im-groups pages)
 VALUES: list[dict[str, Any]] = [
-    value for path in sorted(GOLDEN.glob("*.json")) for value in json.loads(path.read_text("utf-8"))["values"]
+    value for path in sorted(GOLDEN.glob("v*.json"))
+    for value in json.loads(path.read_text("utf-8"))["values"]
 ]
+#: the follow options' values (format f1): follow-f1.json
+FOLLOWS: list[dict[str, Any]] = json.loads((GOLDEN / "follow-f1.json").read_text("utf-8"))["values"]
 
 
 def test_every_command_and_cursor_kind_is_held() -> None:
@@ -42,3 +46,20 @@ async def test_a_v1_value_answers_with_the_same_page(golden: dict[str, Any]) -> 
     assert message["blocks"][0]["text"]["text"] == golden["header"]
     assert f"page {golden['page']}" in message["text"], message["text"]
     assert ":hourglass:" not in message["text"]
+
+
+def test_every_follow_kind_is_held() -> None:
+    assert {v["value"].split("|")[1] for v in FOLLOWS} == {"d", "o", "j", "f"}
+    assert any('"' in v["text"] for v in FOLLOWS) and any("&amp;" in v["text"] for v in FOLLOWS)
+
+
+@pytest.mark.parametrize("golden", FOLLOWS, ids=[v["name"] for v in FOLLOWS])
+async def test_an_f1_follow_value_answers_as_its_command_typed(golden: dict[str, Any]) -> None:
+    assert decode_follow(golden["value"]) == (golden["command"], golden["text"])
+    client, _ = demo_client()
+    async with client:
+        followed = await reply_follow(client, golden["value"])
+        typed = await reply_command(client, golden["command"], golden["text"])
+    assert followed.message.to_dict()["blocks"][0]["text"]["text"] == golden["header"]
+    assert followed.exit_code == golden["exit_code"]
+    assert followed.message.to_dict() == typed.message.to_dict()

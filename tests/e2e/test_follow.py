@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Sent, Stack
+from tests.e2e.conftest import Sent, Stack, buttons
 from tests.slack.fakes import click_payload, signed_headers
 from timbot.commands.follow import decode_follow
 
@@ -119,3 +119,43 @@ def test_a_tampered_follow_value_expires_without_a_tencent_call(
     assert message["replace_original"] is False
     assert len(fresh.emulator.calls) == before
     assert _audited(caplog, "what=follow expired value", "outcome=expired")
+
+
+def _menu_options(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every follow option of a message: row buttons, overflow options and the page select's options."""
+    found: list[dict[str, Any]] = []
+    for block in message["blocks"]:
+        elements = [block["accessory"]] if "accessory" in block else block.get("elements", [])
+        for element in elements:
+            if element.get("action_id") != "timbot_follow":
+                continue
+            found.extend([element] if element["type"] == "button" else element["options"])
+    return found
+
+
+def test_hostile_names_never_reach_a_menu_and_every_option_fits(fresh: Stack) -> None:
+    from tests.acceptance.blockkit import check_message
+    from timbot.emulator.names import HOSTILE_NAMES
+
+    hostile = [g for g in fresh.emulator.data.groups if g.name in HOSTILE_NAMES]
+    assert len(hostile) >= 10
+    cards = fresh.answer(fresh.command("/im-group", " ".join(g.group_id for g in hostile)))
+    listed = fresh.answer(fresh.command("/im-groups", "Public --limit 100"))  # packed: one select
+    messages = [cards, listed]
+    while "timbot_next" in buttons(messages[-1]):
+        messages.append(fresh.answer(fresh.click("timbot_next", buttons(messages[-1])["timbot_next"])))
+    assert len(messages) == 1 + 9  # the cards, then 900 Public groups at 100 a page
+    shown = {g.group_id for g in hostile if g.type == "Public"}
+    seen: set[str] = set()
+    for message in messages:
+        check_message(message)
+        for option in _menu_options(message):
+            text = option["text"]
+            assert text["type"] == "plain_text" and 0 < len(text["text"]) <= 75
+            assert not any(name in text["text"] for name in HOSTILE_NAMES if len(name) > 3), text["text"]
+            decode_follow(option["value"])  # a value the app answers
+            target = option["value"].split("|", 2)[2]
+            seen.add(target)
+            assert target in text["text"] or option.get("type") == "button"  # a packed option names its row
+        assert "<!" not in json.dumps(message["blocks"]).replace("<!date^", "")  # nothing can ping
+    assert shown <= seen

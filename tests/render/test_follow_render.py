@@ -47,7 +47,7 @@ def test_one_option_is_a_button_several_an_overflow_menu() -> None:
     assert decode_follow(menu["options"][1]["value"]) == ("/im-room", LIVE)
     assert not _selects(data)
     text = render_message(data)
-    assert "[menu: Details, Online members]" in text
+    assert "[1.1] Details   [1.2] Online members" in text
 
 
 @pytest.mark.parametrize("size", [1, 46, 47])

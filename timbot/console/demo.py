@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, TextIO
 
 from timbot.console.mrkdwn import Style, use_color
-from timbot.console.session import demo_client, find_button, print_message, reply_line
+from timbot.console.session import demo_client, find_button, is_key, options_line, print_message, reply_line
 from timbot.i18n import N_, _, number
 
 if TYPE_CHECKING:
@@ -60,7 +60,8 @@ def banner(emulator: Emulator, *, style: Style) -> str:
         _("Type a command as you would in Slack. Some to try:"),
         *(f"  {command.ljust(column)}{style.dim(what)}" for command, what in examples),
         "",
-        _("n / p press Next / Previous, help lists the commands, quit (or Ctrl-D) leaves."),
+        _("n / p press Next / Previous, a row's number follows it (3, or 3.2 for its second option),"),
+        _("help lists the commands, quit (or Ctrl-D) leaves."),
     ]
     return "\n".join(lines)
 
@@ -78,6 +79,8 @@ def help_text(*, style: Style) -> str:
     parts.append("")
     keys = _(": n (next) = Next page, p (prev) = Previous page, help, quit, Ctrl-D.")
     parts.append(style.bold(_("Keys")) + keys)
+    rows = _(": 3 = follow row 3 (its only option, or the list of its options); 3.2 = row 3's second option.")
+    parts.append(style.bold(_("Rows")) + rows)
     return "\n".join(parts)
 
 
@@ -112,7 +115,7 @@ class DemoConsole:
             return False
         if lowered in _HELP:
             self._say(help_text(style=self.style))
-        elif lowered in _NEXT or lowered in _PREV or lowered.isdigit():
+        elif lowered in _NEXT or lowered in _PREV or is_key(lowered):
             await self._press("n" if lowered in _NEXT else "p" if lowered in _PREV else lowered)
         elif word.startswith("/") or lowered.startswith("im-"):
             await self._show(await reply_line(self.client, word))
@@ -134,7 +137,10 @@ class DemoConsole:
             elif key == "p":
                 self._say(_("no Previous button on this answer"))
             else:
-                self._say(_("no button [{key}] on this answer").format(key=key))
+                self._say(_("no row or button [{key}] on this answer").format(key=key))
+            return
+        if isinstance(button, list):  # a row with several options: say them, the user picks one
+            self._say(options_line(key, button))
             return
         if button.action_id == FOLLOW:  # a row's follow button: the command it names, as if typed
             await self._show(await reply_follow(self.client, button.value))

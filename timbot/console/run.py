@@ -7,28 +7,37 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
+from timbot.commands.spec import FOLLOW
 from timbot.console.session import demo_client, find_button, print_message, reply_line
+from timbot.console.terminal import Button
 from timbot.errors import UsageError
 from timbot.i18n import _
 
 if TYPE_CHECKING:
     from timbot.answer import Reply
 
-__all__ = ["answer_page", "run_once"]
+__all__ = ["USAGE", "answer_page", "run_once"]
 
 
-async def answer_page(line: str, *, page: int = 1, demo: bool = False) -> Reply:
-    """Answer ``line`` and press Next ``page - 1`` times; return the last reply (an error stops the walk).
+#: The usage of ``timbot run`` (in its usage errors).
+USAGE = "timbot run [--page N] [--follow ROW[.OPTION]] TEXT"
+
+
+async def answer_page(line: str, *, page: int = 1, demo: bool = False, follow: str | None = None) -> Reply:
+    """Answer ``line``, press Next ``page - 1`` times, then follow a row; return the last reply (an error
+    stops the walk).
 
     Args:
         line: the command line, e.g. ``/im-groups Public``.
         page: which page to return (1 is the command's own answer).
         demo: use the in-process emulator instead of the configured Tencent app.
+        follow: a row of that page to follow, as the console numbers it (``3``, or ``3.2`` for the second
+            option of row 3's menu).
 
     Raises:
         ConfigError: the configured app is incomplete (not with ``demo``).
     """
-    from timbot.answer import failure, reply_click
+    from timbot.answer import failure, reply_click, reply_follow
     from timbot.settings import load_settings
     from timbot.tim.client import TimClient
 
@@ -39,15 +48,30 @@ async def answer_page(line: str, *, page: int = 1, demo: bool = False) -> Reply:
             if not answered.page:
                 break
             button = find_button(answered.message.to_dict(), "n")
-            if button is None:
+            if not isinstance(button, Button):
                 missing = UsageError(_("there is no page {page}: the answer ends at page {last}").format(
-                    page=page, last=number - 1), usage="timbot run [--page N] TEXT")
+                    page=page, last=number - 1), usage=USAGE)
                 return failure(missing, what="timbot run")
             answered = await reply_click(client, button.value)
-        return answered
+        if follow is None or not answered.page:
+            return answered
+        chosen = find_button(answered.message.to_dict(), follow)
+        if isinstance(chosen, list):
+            which = ", ".join(f"{b.key} {b.label}" for b in chosen)
+            first = chosen[0].key
+            problem = _("row {row} has {count} options ({options}): choose one (--follow {first})").format(
+                row=follow, count=len(chosen), options=which, first=first)
+            return failure(UsageError(problem, usage=USAGE), what="timbot run")
+        if chosen is None or chosen.action_id != FOLLOW:
+            missing = UsageError(_("page {page} has no row {row} to follow").format(page=page, row=follow),
+                                 usage=USAGE)
+            return failure(missing, what="timbot run")
+        return await reply_follow(client, chosen.value)
 
 
-def run_once(line: str, *, as_json: bool = False, page: int = 1, demo: bool = False) -> int:
+def run_once(
+    line: str, *, as_json: bool = False, page: int = 1, demo: bool = False, follow: str | None = None
+) -> int:
     """Run one command for the terminal and return the exit status.
 
     0: answered; 1: Tencent's error (also a page that shows only Tencent's error for what was asked, such as
@@ -58,11 +82,12 @@ def run_once(line: str, *, as_json: bool = False, page: int = 1, demo: bool = Fa
         as_json: print the Block Kit message (``{"text", "blocks"}``) as JSON instead of rendering it.
         page: follow Next ``page - 1`` times.
         demo: use the in-process emulator.
+        follow: then follow this row of the page (``3`` or ``3.2``).
 
     Raises:
         ConfigError: the configured app is incomplete (the CLI prints it as one line).
     """
-    answered = asyncio.run(answer_page(line, page=page, demo=demo))
+    answered = asyncio.run(answer_page(line, page=page, demo=demo, follow=follow))
     message = answered.message.to_dict()
     if not answered.page:
         print_message(message, stream=sys.stderr)

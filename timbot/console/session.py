@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
 from timbot.console.mrkdwn import Style, use_color
-from timbot.console.terminal import Button, buttons, render_message
+from timbot.console.terminal import Button, buttons, render_message, row_options
+from timbot.i18n import _
 
 if TYPE_CHECKING:
     from timbot.answer import Reply
@@ -19,6 +21,8 @@ __all__ = [
     "DEMO_BASE_URL",
     "demo_client",
     "find_button",
+    "is_key",
+    "options_line",
     "print_message",
     "reply_line",
     "split_command",
@@ -77,14 +81,45 @@ async def reply_line(client: TimClient, line: str) -> Reply:
     return await reply_command(client, command, text)
 
 
-def find_button(message: Mapping[str, Any], key: str) -> Button | None:
-    """The button of ``message`` bound to ``key`` (``n`` Next, ``p`` Previous), if it has one.
+#: A console key: ``n``, ``p``, a row's number (``3``) or one of its options (``3.2``).
+_KEY = re.compile(r"[np]|[0-9]{1,4}(?:\.[0-9]{1,2})?")
+
+
+def is_key(word: str) -> bool:
+    """Whether ``word`` is a console key (``n``, ``p``, ``3``, ``3.2``) rather than a command."""
+    return _KEY.fullmatch(word) is not None
+
+
+def find_button(message: Mapping[str, Any], key: str) -> Button | list[Button] | None:
+    """What ``key`` presses on ``message``: one button, a row's options to choose from, or nothing.
+
+    ``n`` is Next and ``p`` Previous; ``3`` is row 3's only option, or the list of its options when it has
+    several (``3.1``, ``3.2``... press one of them); ``3.1`` on a row with a single option presses it too.
 
     Args:
         message: the message dict.
         key: the console key.
     """
-    return next((button for button in buttons(message) if button.key == key), None)
+    every = buttons(message)
+    exact = next((button for button in every if button.key == key), None)
+    if exact is not None:
+        return exact
+    number, dot, option = key.partition(".")
+    if not number.isdigit():
+        return None
+    options = row_options(message, int(number))
+    if not dot:
+        return options or None
+    if option == "1" and len(options) == 1 and options[0].key == number:
+        return options[0]
+    return None
+
+
+def options_line(number: str, options: list[Button]) -> str:
+    """The options of row ``number`` as the console lists them (``row 3: [3.1] Details   [3.2] ...``)."""
+    keyed = "   ".join(f"[{b.key}] {b.label}" for b in options)
+    return _("row {row}: {options}  (type {key} for {label})").format(
+        row=number, options=keyed, key=options[0].key, label=options[0].label)
 
 
 def _width(stream: TextIO) -> int:

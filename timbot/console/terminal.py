@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Any
 
-from timbot.commands.spec import NEXT, PREV
+from timbot.commands.follow import decode_follow
+from timbot.commands.spec import FOLLOW, NEXT, PREV
 from timbot.console.mrkdwn import Style, mrkdwn_to_text, plain_to_text, visible_width
+from timbot.errors import ExpiredError
+from timbot.i18n import _
 
-__all__ = ["Button", "buttons", "render_message"]
+__all__ = ["Button", "buttons", "render_message", "row_options"]
 
 #: The keys the console binds to timbot's own buttons.
 _KEYS = {NEXT: "n", PREV: "p"}
@@ -42,15 +45,22 @@ def _text(obj: Any, style: Style) -> str:
     return plain_to_text(text)
 
 
-def buttons(message: Mapping[str, Any]) -> list[Button]:
-    """Every button of ``message`` (actions blocks and section accessories), in order, with its key.
+def _target(value: str) -> str:
+    """The row a follow value points at (its command's text), or the value itself if it does not decode."""
+    try:
+        return decode_follow(value)[1]
+    except ExpiredError:
+        return value
 
-    Next is ``n`` and Previous is ``p``; any other button gets a number.
 
-    Args:
-        message: the message dict (``Message.to_dict()``).
-    """
-    found: list[Button] = []
+def _option_label(option: Mapping[str, Any]) -> str:
+    return plain_to_text(str((option.get("text") or {}).get("text", "")))
+
+
+def _keyed(message: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], list[Button]]]:
+    """Each button, overflow and select of ``message`` with the keys it gets (see :func:`buttons`)."""
+    found: list[tuple[Mapping[str, Any], list[Button]]] = []
+    number = 0
     for block in message.get("blocks") or ():
         elements: Sequence[Any] = ()
         if block.get("type") == "actions":
@@ -58,45 +68,87 @@ def buttons(message: Mapping[str, Any]) -> list[Button]:
         elif block.get("type") == "section" and block.get("accessory"):
             elements = (block["accessory"],)
         for element in elements:
-            if not isinstance(element, Mapping) or element.get("type") != "button":
+            if not isinstance(element, Mapping):
                 continue
-            action_id = str(element.get("action_id", ""))
-            key = _KEYS.get(action_id) or str(1 + sum(b.key not in _KEYS.values() for b in found))
-            label = plain_to_text(str((element.get("text") or {}).get("text", "")))
-            found.append(Button(key, label, action_id, str(element.get("value", ""))))
+            kind, action_id = element.get("type"), str(element.get("action_id", ""))
+            if kind == "button":
+                key = _KEYS.get(action_id)
+                if key is None:
+                    number += 1
+                    key = str(number)
+                label = plain_to_text(str((element.get("text") or {}).get("text", "")))
+                found.append((element, [Button(key, label, action_id, str(element.get("value", "")))]))
+            elif kind in ("overflow", "static_select") and action_id == FOLLOW:
+                rows: dict[str, list[Mapping[str, Any]]] = {}
+                for option in element.get("options") or ():
+                    if isinstance(option, Mapping):
+                        rows.setdefault(_target(str(option.get("value", ""))), []).append(option)
+                keyed: list[Button] = []
+                for options in rows.values():
+                    number += 1
+                    keyed.extend(
+                        Button(f"{number}.{k}", _option_label(o), FOLLOW, str(o.get("value", "")))
+                        for k, o in enumerate(options, 1)
+                    )
+                found.append((element, keyed))
     return found
 
 
-def _button_line(elements: Sequence[Any], all_buttons: list[Button], style: Style) -> str:
-    shown = []
+def buttons(message: Mapping[str, Any]) -> list[Button]:
+    """Every button and follow option of ``message``, in order, with the key the console binds to it.
+
+    Next is ``n`` and Previous is ``p``. Each row that can be followed gets a number, in the order the
+    message shows them: a row with one option (a button) is ``N``; the options of a row's menu are ``N.1``,
+    ``N.2``...; a page's one select is split by the row each option names, each row numbered in turn. Any
+    other button gets the next number too.
+
+    Args:
+        message: the message dict (``Message.to_dict()``).
+    """
+    return [button for _, keyed in _keyed(message) for button in keyed]
+
+
+def row_options(message: Mapping[str, Any], number: int) -> list[Button]:
+    """The follow options of row ``number`` (its one button, or the options of its menu), in order.
+
+    Args:
+        message: the message dict.
+        number: the row's number as the console shows it.
+    """
+    return [b for b in buttons(message) if b.key == str(number) or b.key.startswith(f"{number}.")]
+
+
+def _button_line(elements: Sequence[Any], keys: dict[int, list[Button]], style: Style) -> str:
+    shown: list[str] = []
     for element in elements:
         if not isinstance(element, Mapping):
             continue
+        keyed = keys.get(id(element), [])
         if element.get("type") == "button":
-            match = next(
-                (b for b in all_buttons if b.action_id == element.get("action_id", "")
-                 and b.value == str(element.get("value", ""))),
-                None,
-            )
-            if match is not None:
-                shown.append(style.bold(f"[{match.key}] {match.label}"))
+            shown.extend(style.bold(f"[{b.key}] {b.label}") for b in keyed)
         elif element.get("type") in ("overflow", "static_select"):
-            shown.append(_menu(element))
+            shown.append(_menu(element, keyed, style))
         else:
             label = _text(element.get("placeholder") or element.get("text"), style)
             shown.append(f"[{label or element.get('type', 'element')}]")
     return "   ".join(shown)
 
 
-def _menu(element: Mapping[str, Any]) -> str:
-    """An overflow menu as its labels (``[menu: Details, Online members]``); a select as its placeholder and
-    how many options it has."""
-    options = [o for o in element.get("options") or () if isinstance(o, Mapping)]
-    labels = [plain_to_text(str((o.get("text") or {}).get("text", ""))) for o in options]
+def _menu(element: Mapping[str, Any], keyed: list[Button], style: Style) -> str:
+    """A row's menu as its options with their keys (``[3.1] Details   [3.2] Online members``); a page's
+    select as its placeholder and the rows it covers (each row's number lists that row's options)."""
+    if element.get("type") == "overflow" and keyed:
+        return "   ".join(style.bold(f"[{b.key}] {b.label}") for b in keyed)
+    labels = [_option_label(o) for o in element.get("options") or () if isinstance(o, Mapping)]
     if element.get("type") == "overflow":
         return f"[menu: {', '.join(labels)}]"
     placeholder = plain_to_text(str((element.get("placeholder") or {}).get("text", ""))) or "menu"
-    return f"[menu: {placeholder}: {len(labels)} options]"
+    rows = sorted({int(b.key.partition(".")[0]) for b in keyed})
+    if not rows:
+        return _("[menu: {placeholder}: {count} options]").format(placeholder=placeholder, count=len(labels))
+    span = f"{rows[0]}" if len(rows) == 1 else f"{rows[0]}-{rows[-1]}"
+    return _("[menu: {placeholder}: {count} options; type {rows} for a row's options]").format(
+        placeholder=placeholder, count=len(labels), rows=span)
 
 
 def _columns(cells: list[str], width: int) -> list[str]:
@@ -113,7 +165,7 @@ def _columns(cells: list[str], width: int) -> list[str]:
     return lines
 
 
-def _block(block: Mapping[str, Any], all_buttons: list[Button], style: Style, width: int) -> str:
+def _block(block: Mapping[str, Any], keys: dict[int, list[Button]], style: Style, width: int) -> str:
     kind = block.get("type")
     if kind == "header":
         title = _text(block.get("text"), style)
@@ -131,12 +183,12 @@ def _block(block: Mapping[str, Any], all_buttons: list[Button], style: Style, wi
             lines.extend(_columns(fields, width))
         accessory = block.get("accessory")
         if isinstance(accessory, Mapping) and accessory.get("type") in _ELEMENTS:
-            lines.append(_button_line([accessory], all_buttons, style))
+            lines.append(_button_line([accessory], keys, style))
         return "\n".join(lines)
     if kind == "divider":
         return style.dim("─" * min(width, 60))
     if kind == "actions":
-        return _button_line(block.get("elements") or (), all_buttons, style)
+        return _button_line(block.get("elements") or (), keys, style)
     return style.dim(f"[{plain_to_text(str(kind))} block]")
 
 
@@ -155,6 +207,6 @@ def render_message(message: Mapping[str, Any], *, style: Style | None = None, wi
     blocks = [block for block in message.get("blocks") or () if isinstance(block, Mapping)]
     if not blocks:
         return mrkdwn_to_text(str(message.get("text", "")), style=style)
-    all_buttons = buttons(message)
-    rendered = (_block(block, all_buttons, style, width) for block in blocks)
+    keys = {id(element): keyed for element, keyed in _keyed(message)}
+    rendered = (_block(block, keys, style, width) for block in blocks)
     return "\n\n".join(part for part in rendered if part)
