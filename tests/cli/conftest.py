@@ -19,6 +19,8 @@ VARIABLES = (
     "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "TIM_SDKAPPID",
     "TIM_SECRET_KEY", "TIM_ADMIN", "TIM_REGION", "TIM_BASE_URL", "TIMBOT_ALLOWED_USERS",
     "TIMBOT_ALLOWED_CHANNELS", "TIMBOT_ALLOW_GUESTS", "TIMBOT_CACHE_TTL", "PORT", "NO_COLOR",
+    # the terminal commands answer in the terminal's language: the tests read English unless they ask
+    "TIMBOT_LANGUAGE", "LANG", "LC_ALL", "LC_MESSAGES",
 )
 GOOD_TOKEN = "xoxb-1111-2222-good-token-for-tests"
 #: A valid token installed without ``users:read`` (Slack says so in auth.test's ``x-oauth-scopes`` header).

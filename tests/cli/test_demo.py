@@ -14,7 +14,8 @@ PROMPT = "timbot> "
 
 
 def demo(*lines: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TIM_", "SLACK_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TIM_", "SLACK_", "TIMBOT_", "LC_"))}
+    env["LANG"] = "C.UTF-8"  # the console speaks the terminal's language: these tests read English
     return subprocess.run(
         [sys.executable, "-m", "timbot", "demo"], input="".join(line + "\n" for line in lines),
         capture_output=True, text=True, timeout=60, env=env, check=False,
