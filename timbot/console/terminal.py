@@ -141,7 +141,7 @@ def _menu(element: Mapping[str, Any], keyed: list[Button], style: Style) -> str:
         return "   ".join(style.bold(f"[{b.key}] {b.label}") for b in keyed)
     labels = [_option_label(o) for o in element.get("options") or () if isinstance(o, Mapping)]
     if element.get("type") == "overflow":
-        return f"[menu: {', '.join(labels)}]"
+        return _("[menu: {options}]").format(options=", ".join(labels))
     placeholder = plain_to_text(str((element.get("placeholder") or {}).get("text", ""))) or "menu"
     rows = sorted({int(b.key.partition(".")[0]) for b in keyed})
     if not rows:
