@@ -147,6 +147,24 @@ class Results:
         fig = Figure(tuple(timed))
         return fig, fig.shifted(-self.latency * per), fig.shifted(-mean * per), per, mean
 
+    def follow_by(self, element: str) -> tuple[Figure, Figure, Figure, float, float, int] | None:
+        """The follows chosen from one element type (``button``: an ordinary group's row; ``overflow``: a
+        live room's, whose answer is bigger): (time, overhead, own time, calls per follow, emulator time
+        per call, follows), or None if there was none.
+
+        Args:
+            element: ``button``, ``overflow`` or ``static_select``.
+        """
+        parts = [a.by_element[element] for a in self.follow if a.by_element.get(element, ([],))[0]]
+        if not parts:
+            return None
+        calls = [c for _, cs, _ in parts for c in cs]
+        service = [t for _, _, ts in parts for t in ts]
+        per = sum(calls) / max(1, len(calls))
+        mean = sum(service) / len(service) if service else 0.0
+        fig = Figure(tuple(Rep.of(times) for times, _, _ in parts))
+        return fig, fig.shifted(-self.latency * per), fig.shifted(-mean * per), per, mean, len(calls)
+
     def click_figure(self, cached: bool) -> Figure | None:
         """Click-to-message times of the Next clicks.
 
@@ -220,10 +238,12 @@ def targets(r: Results) -> list[tuple[bool, str, str]]:
         failures = sum(a.failures for a in r.follow)
         ratio = f" ({fover.p50 / over.p50:.2f}x the /im-group command's {ms(over.p50)} ms)" \
             if fover and over and over.p50 > 0 else ""
+        button = r.follow_by("button")
+        like = f"; from a group's button (like the command's groups) {ms(button[1].p50)} ms" if button else ""
         out.append((fover is not None and fover.p50 <= 0.015 and failures == 0,
                     "follow (choice -> new message) overhead p50 at 1 concurrent within 15 ms, as a command",
-                    (f"{ms(fover.p50)} ms{ratio}, {per:.2f} Tencent calls per follow, {failures} failures"
-                     if fover else "no message arrived")))
+                    (f"{ms(fover.p50)} ms{ratio}{like}, {per:.2f} Tencent calls per follow, "
+                     f"{failures} failures" if fover else "no message arrived")))
     if r.walk is not None:
         w = r.walk
         wcached = Figure((Rep.of(w.cached),)) if w.cached else None
@@ -363,6 +383,14 @@ def _groups_and_follows(r: Results) -> list[str]:
                      f"{describe(over) if over else 'n/a'} | {ms(mean)} | "
                      f"{describe(own) if own else 'n/a'} | "
                      f"{ratio} |")
+    for element, what in (("button", "a group's button"), ("overflow", "a live room's overflow menu")):
+        sub = r.follow_by(element)
+        if sub is None:
+            continue
+        fig, over, own, per, mean, n = sub
+        ratio = f"{over.p50 / base.p50:.2f}x" if base and base.p50 > 0 else "n/a"
+        lines.append(f"| of which from {what} | {n} | {describe(fig)} | {per:.2f} | {describe(over)} | "
+                     f"{ms(mean)} | {describe(own)} | {ratio} |")
     elements: dict[str, int] = {}
     for a in r.follow:
         for kind, n in a.elements.items():

@@ -321,6 +321,8 @@ class Answers:
     sent: int = 0
     failures: int = 0  # no message, or not the one expected
     elements: dict[str, int] = field(default_factory=dict)  # follow choices by element type
+    #: per element type: (choice -> message times, Tencent calls, emulator answer times)
+    by_element: dict[str, tuple[list[float], list[int], list[float]]] = field(default_factory=dict)
 
     def count(self, calls: Calls) -> None:
         """Add the calls one answer made.
@@ -383,7 +385,12 @@ async def follows(h: Harness, url: str, chosen: Sequence[tuple[str, str, str]]) 
     out = Answers()
     for element, label, value in chosen:
         request = h.signer.choose(element, value, label, rid=new_rid("follow"))
+        before = (len(out.times), out.calls, len(out.service))
         message = await _one(h, url, request, out)
+        times, calls, service = out.by_element.setdefault(element, ([], [], []))
+        times += out.times[before[0]:]
+        calls.append(out.calls - before[1])
+        service += out.service[before[2]:]
         target = value.split("|", 2)[-1]
         if message and (message.get("replace_original") is not False or target not in json.dumps(message)):
             out.failures += 1

@@ -88,6 +88,8 @@ def test_smoke_run_measures_every_figure(tmp_path: Path) -> None:
     assert re.search(r"^\| follow `Details` -> `/im-group ID` \| 2 \| .* \| 1\.00 \(0\.00 \+ 1\.00\) \|",
                      report, flags=re.M), report
     assert "groups 0, follows 0; follow choices by element: button 1, overflow 1." in report
+    assert "| of which from a group's button | 1 | " in report
+    assert "| of which from a live room's overflow menu | 1 | " in report
     # the walk (52 pages: into the second chunk): list calls per page, the cached Next, the count at each P
     assert "52 pages in " in report and "with 0 Tencent calls; failures 0." in report
     for row in ("| page 1 (the command) | 1 | 1.00 | 1.00 |", "| Next into a new chunk | 2 | 1.00 | 1.00 |",
