@@ -63,6 +63,7 @@ class Results:
     memory_seconds: float = 0.0
     groups_cmd: list[Answers] = field(default_factory=list)  # /im-groups page 1 with names, 1 concurrent
     follow: list[Answers] = field(default_factory=list)  # follow choice -> new message, 1 concurrent
+    paired: list[Answers] = field(default_factory=list)  # /im-group commands interleaved with the follows
     walk: Walk | None = None
     rate_limited: int = 0
     duration: float = 0.0
@@ -131,13 +132,14 @@ class Results:
         return Figure(tuple(reps)).shifted(-mean * self.calls_per_command(conc))
 
     def answers(self, which: str) -> tuple[Figure | None, Figure | None, Figure | None, float, float]:
-        """``groups`` (``/im-groups`` page 1) or ``follow``: (answer time, overhead minus calls x latency,
-        minus the emulator's answer time per call instead, calls per answer, emulator time per call).
+        """``groups`` (``/im-groups`` page 1), ``follow`` or ``paired`` (the ``/im-group`` commands
+        interleaved with the follows): (answer time, overhead minus calls x latency, minus the emulator's
+        answer time per call instead, calls per answer, emulator time per call).
 
         Args:
-            which: ``groups`` or ``follow``.
+            which: ``groups``, ``follow`` or ``paired``.
         """
-        reps = self.groups_cmd if which == "groups" else self.follow
+        reps = {"groups": self.groups_cmd, "follow": self.follow, "paired": self.paired}[which]
         timed = [Rep.of(a.times) for a in reps if a.times]
         per = sum(a.calls for a in reps) / max(1, sum(a.sent for a in reps))
         service = [t for a in reps for t in a.service]
@@ -236,8 +238,9 @@ def targets(r: Results) -> list[tuple[bool, str, str]]:
     if r.follow:
         _, fover, _, per, _ = r.answers("follow")
         failures = sum(a.failures for a in r.follow)
-        ratio = f" ({fover.p50 / over.p50:.2f}x the /im-group command's {ms(over.p50)} ms)" \
-            if fover and over and over.p50 > 0 else ""
+        _, pover, _, _, _ = r.answers("paired")
+        ratio = f" ({fover.p50 / pover.p50:.2f}x the {ms(pover.p50)} ms of /im-group commands interleaved)" \
+            if fover and pover and pover.p50 > 0 else ""
         button = r.follow_by("button")
         like = f"; from a group's button (like the command's groups) {ms(button[1].p50)} ms" if button else ""
         out.append((fover is not None and fover.p50 <= 0.015 and failures == 0,
@@ -357,24 +360,28 @@ def _groups_and_follows(r: Results) -> list[str]:
     """The sections of ``/im-groups`` with names, the follows and the walk (empty when not measured)."""
     if not (r.groups_cmd or r.follow or r.walk):
         return []
-    base = r.overhead(1)
+    command = r.overhead(1)
     lines = ["## End-to-end: `/im-groups` with names and a follow (timbot, 1 concurrent, uncached)", "",
              "One at a time. `/im-groups` pages are page 1 of distinct texts (`--limit 21` to `25`, every "
              "type), a second apart (Tencent allows one list call a second, so timbot's pacer never holds "
              "one back). "
              "A follow is a signed `block_actions` choosing `Details` in a real page's row (its button, or "
              "its overflow menu for a live room), answered as `/im-group ID` in a new message at the "
-             "choice's response_url. The last column compares the overhead with the `/im-group ID` "
-             "command's above (same run).", "",
+             "choice's response_url. After each follow a `/im-group ID` is typed (a group not cached), so "
+             "the follows and the commands are compared at the same moments: the last column divides a "
+             "follow's overhead by those commands', the other rows' by the `/im-group` row above's.", "",
              "| answer | n | -> message | Tencent calls per answer (list + info) | overhead (minus calls x "
              "latency) | emulator answer time per call | minus that instead | overhead / command's p50 |",
              "|---|---|---|---|---|---|---|---|"]
     rows: list[tuple[str, list[Answers]]] = [("`/im-groups` page 1 with names", r.groups_cmd),
+                                              ("`/im-group ID` typed between the follows", r.paired),
                                               ("follow `Details` -> `/im-group ID`", r.follow)]
-    for (label, reps), which in zip(rows, ("groups", "follow"), strict=True):
+    paired = r.answers("paired")[1]
+    for (label, reps), which in zip(rows, ("groups", "paired", "follow"), strict=True):
         if not reps:
             continue
         fig, over, own, per, mean = r.answers(which)
+        base = paired if which == "follow" and paired is not None else command
         sent = sum(a.sent for a in reps)
         lists, infos = (sum(a.list_calls for a in reps), sum(a.info_calls for a in reps))
         split = f"{lists / max(1, sent):.2f} + {infos / max(1, sent):.2f}"
@@ -388,6 +395,7 @@ def _groups_and_follows(r: Results) -> list[str]:
         if sub is None:
             continue
         fig, over, own, per, mean, n = sub
+        base = paired if paired is not None else command
         ratio = f"{over.p50 / base.p50:.2f}x" if base and base.p50 > 0 else "n/a"
         lines.append(f"| of which from {what} | {n} | {describe(fig)} | {per:.2f} | {describe(over)} | "
                      f"{ms(mean)} | {describe(own)} | {ratio} |")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import secrets
 import shlex
@@ -259,7 +260,11 @@ async def measure(run: Run, profile: Profile, log: list[str]) -> Results:
             chosen = follow_choices(res.walk.options, used)
             for _rep in range(profile.reps):
                 options = [next(chosen) for _ in range(profile.follows)]
-                res.follow.append(await scenarios.follows(h, url["timbot"], [o for o in options if o]))
+                targets = {o[2].split("|", 2)[-1] for o in options if o}
+                paired = [g for g in itertools.islice(fresh_groups, 2 * profile.follows) if g not in targets]
+                follow, typed = await scenarios.follows(h, url["timbot"], [o for o in options if o], paired)
+                res.follow.append(follow)
+                res.paired.append(typed)
 
         say("next clicks ...")
         fresh_users = iter(users)

@@ -371,8 +371,11 @@ async def groups_commands(h: Harness, url: str, texts: Sequence[str], *, gap: fl
     return out
 
 
-async def follows(h: Harness, url: str, chosen: Sequence[tuple[str, str, str]]) -> Answers:
-    """Each follow choice (element type, label, value) one at a time: choice -> the new message.
+async def follows(h: Harness, url: str, chosen: Sequence[tuple[str, str, str]],
+                  paired: Sequence[str] = ()) -> tuple[Answers, Answers]:
+    """Each follow choice (element type, label, value) one at a time: choice -> the new message; after each,
+    a typed ``/im-group`` of one of ``paired`` (groups not cached), so that the follows and the commands
+    they are compared with are measured at the same moments (the machine's load drifts).
 
     A ``Details`` choice must answer with the page of ``/im-group ID``, posted as a new message (not
     replacing the list).
@@ -381,9 +384,17 @@ async def follows(h: Harness, url: str, chosen: Sequence[tuple[str, str, str]]) 
         h: the harness.
         url: timbot's /slack/events URL.
         chosen: options taken from real answers' menus.
+        paired: groups of the interleaved commands (none if empty).
+
+    Returns:
+        the follows, the interleaved commands.
     """
-    out = Answers()
+    out, typed = Answers(), Answers()
+    pairs = iter(paired)
     for element, label, value in chosen:
+        group = next(pairs, None)
+        if group is not None:
+            await _one(h, url, h.signer.command("/im-group", group, rid=new_rid("paired")), typed)
         request = h.signer.choose(element, value, label, rid=new_rid("follow"))
         before = (len(out.times), out.calls, len(out.service))
         message = await _one(h, url, request, out)
@@ -395,7 +406,7 @@ async def follows(h: Harness, url: str, chosen: Sequence[tuple[str, str, str]]) 
         if message and (message.get("replace_original") is not False or target not in json.dumps(message)):
             out.failures += 1
         out.elements[element] = out.elements.get(element, 0) + 1
-    return out
+    return out, typed
 
 
 #: Pages of a walk at which the list calls so far are read (the issue's examples; others up to the walk).

@@ -88,6 +88,8 @@ def test_smoke_run_measures_every_figure(tmp_path: Path) -> None:
     assert re.search(r"^\| follow `Details` -> `/im-group ID` \| 2 \| .* \| 1\.00 \(0\.00 \+ 1\.00\) \|",
                      report, flags=re.M), report
     assert "groups 0, follows 0; follow choices by element: button 1, overflow 1." in report
+    assert re.search(r"^\| `/im-group ID` typed between the follows \| 2 \| .* "
+                     r"\| 1\.00 \(0\.00 \+ 1\.00\) \|", report, flags=re.M), report
     assert "| of which from a group's button | 1 | " in report
     assert "| of which from a live room's overflow menu | 1 | " in report
     # the walk (52 pages: into the second chunk): list calls per page, the cached Next, the count at each P
