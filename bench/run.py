@@ -333,7 +333,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     """
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true",
-                        help="a short run (about a minute), written to bench/RESULTS-quick.md")
+                        help="a short run (about two minutes), written to bench/RESULTS-quick.md")
     parser.add_argument("--smoke", action="store_true",
                         help="a tiny run that only checks the harness works, "
                              "written to bench/RESULTS-smoke.md")
