@@ -1,4 +1,5 @@
-"""The load generator: signed slash commands and button clicks over keep-alive connections (aiohttp).
+"""The load generator: signed slash commands, button clicks and follow choices over keep-alive connections
+(aiohttp).
 
 Bodies are built and signed before a timed phase starts, so the client's own work inside the timed window is
 only sending and reading. Times are ``time.monotonic()``, the clock the fake Slack stamps arrivals with.
@@ -111,6 +112,37 @@ class Signer:
             "response_url": self._hooks + rid,
             "actions": [{"type": "button", "action_id": action_id, "block_id": "pager", "value": value,
                          "text": {"type": "plain_text", "text": "Next"}, "action_ts": "1700000001.000200"}],
+        }
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return self._sign(rid, body, "application/x-www-form-urlencoded")
+
+    def choose(self, element: str, value: str, label: str, *, rid: str, action_id: str = "timbot_follow",
+               user: str = BENCH_USER) -> Signed:
+        """A ``block_actions`` follow choice as Slack posts it: a button sends its ``value``, an overflow
+        menu or a select the ``selected_option`` chosen.
+
+        Args:
+            element: the element's type (``button``, ``overflow`` or ``static_select``).
+            value: the chosen option's value.
+            label: the option's text.
+            rid: request id for the choice's response_url.
+            action_id: the element's action id.
+            user: the choosing user id.
+        """
+        if element == "button":
+            return self.click(value, rid=rid, action_id=action_id, user=user)
+        action = {"type": element, "action_id": action_id, "block_id": "row",
+                  "action_ts": "1700000001.000300",
+                  "selected_option": {"text": {"type": "plain_text", "text": label}, "value": value}}
+        payload = {
+            "type": "block_actions", "api_app_id": "A0BENCH", "token": "unused", "trigger_id": f"1.4.{rid}",
+            "team": {"id": BENCH_TEAM, "domain": "bench"}, "is_enterprise_install": False, "enterprise": None,
+            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": BENCH_TEAM},
+            "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": BENCH_CHANNEL,
+                          "is_ephemeral": True},
+            "channel": {"id": BENCH_CHANNEL, "name": "bench"},
+            "response_url": self._hooks + rid,
+            "actions": [action],
         }
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self._sign(rid, body, "application/x-www-form-urlencoded")

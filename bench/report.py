@@ -1,18 +1,42 @@
-"""The figures of a run, the targets of issue 5 (PASS/MISS) and the Markdown report (bench/RESULTS.md)."""
+"""The figures of a run, the targets of issues 5 and 11 (PASS/MISS) and the Markdown report
+(bench/RESULTS.md)."""
 
 from __future__ import annotations
 
 import datetime
+import math
 import os
 import platform
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.scenarios import ClickFigures, Economy
+from bench.scenarios import WALK_AT, Answers, ClickFigures, Economy, Walk
 from bench.stats import Figure, Rep, describe, ms
 
 MB = 1024 * 1024
+#: IDs of one /im-groups chunk (``timbot.commands.specs.groups.CHUNK``, kept here so the report needs no
+#: import of timbot) and the walk's page size.
+CHUNK = 1000
+WALK_PAGE = 20
+
+
+def issue_list_calls(pages: int) -> int:
+    """List calls of a walk of ``pages`` pages of 20 by issue 11's formula, ``ceil(20 P / chunk)``.
+
+    Args:
+        pages: P.
+    """
+    return math.ceil(WALK_PAGE * pages / CHUNK)
+
+
+def design_list_calls(pages: int) -> int:
+    """List calls by timbot's design: page 1 asks for its own 20 IDs, the chunks start at its ``Next``.
+
+    Args:
+        pages: P.
+    """
+    return 1 + math.ceil(WALK_PAGE * (pages - 1) / CHUNK)
 
 
 @dataclass
@@ -37,6 +61,10 @@ class Results:
     memory_commands: int = 0
     memory_unanswered: int = 0
     memory_seconds: float = 0.0
+    groups_cmd: list[Answers] = field(default_factory=list)  # /im-groups page 1 with names, 1 concurrent
+    follow: list[Answers] = field(default_factory=list)  # follow choice -> new message, 1 concurrent
+    paired: list[Answers] = field(default_factory=list)  # /im-group commands interleaved with the follows
+    walk: Walk | None = None
     rate_limited: int = 0
     duration: float = 0.0
     load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average at the start and at the end
@@ -102,6 +130,42 @@ class Results:
             return None
         mean = sum(service) / len(service)
         return Figure(tuple(reps)).shifted(-mean * self.calls_per_command(conc))
+
+    def answers(self, which: str) -> tuple[Figure | None, Figure | None, Figure | None, float, float]:
+        """``groups`` (``/im-groups`` page 1), ``follow`` or ``paired`` (the ``/im-group`` commands
+        interleaved with the follows): (answer time, overhead minus calls x latency, minus the emulator's
+        answer time per call instead, calls per answer, emulator time per call).
+
+        Args:
+            which: ``groups``, ``follow`` or ``paired``.
+        """
+        reps = {"groups": self.groups_cmd, "follow": self.follow, "paired": self.paired}[which]
+        timed = [Rep.of(a.times) for a in reps if a.times]
+        per = sum(a.calls for a in reps) / max(1, sum(a.sent for a in reps))
+        service = [t for a in reps for t in a.service]
+        mean = sum(service) / len(service) if service else 0.0
+        if not timed:
+            return None, None, None, per, mean
+        fig = Figure(tuple(timed))
+        return fig, fig.shifted(-self.latency * per), fig.shifted(-mean * per), per, mean
+
+    def follow_by(self, element: str) -> tuple[Figure, Figure, Figure, float, float, int] | None:
+        """The follows chosen from one element type (``button``: an ordinary group's row; ``overflow``: a
+        live room's, whose answer is bigger): (time, overhead, own time, calls per follow, emulator time
+        per call, follows), or None if there was none.
+
+        Args:
+            element: ``button``, ``overflow`` or ``static_select``.
+        """
+        parts = [a.by_element[element] for a in self.follow if a.by_element.get(element, ([],))[0]]
+        if not parts:
+            return None
+        calls = [c for _, cs, _ in parts for c in cs]
+        service = [t for _, _, ts in parts for t in ts]
+        per = sum(calls) / max(1, len(calls))
+        mean = sum(service) / len(service) if service else 0.0
+        fig = Figure(tuple(Rep.of(times) for times, _, _ in parts))
+        return fig, fig.shifted(-self.latency * per), fig.shifted(-mean * per), per, mean, len(calls)
 
     def click_figure(self, cached: bool) -> Figure | None:
         """Click-to-message times of the Next clicks.
@@ -171,6 +235,36 @@ def targets(r: Results) -> list[tuple[bool, str, str]]:
                 ", ".join(str(e.group_calls) for e in r.economy) + " call(s)"))
     out.append((r.rate_limited == 0, "no 60007 (or other over-limit answer) ever",
                 f"{r.rate_limited} over-limit answers"))
+    if r.follow:
+        _, fover, _, per, _ = r.answers("follow")
+        failures = sum(a.failures for a in r.follow)
+        _, pover, _, _, _ = r.answers("paired")
+        ratio = f" ({fover.p50 / pover.p50:.2f}x the {ms(pover.p50)} ms of /im-group commands interleaved)" \
+            if fover and pover and pover.p50 > 0 else ""
+        button = r.follow_by("button")
+        like = f"; from a group's button (like the command's groups) {ms(button[1].p50)} ms" if button else ""
+        out.append((fover is not None and fover.p50 <= 0.015 and failures == 0,
+                    "follow (choice -> new message) overhead p50 at 1 concurrent within 15 ms, as a command",
+                    (f"{ms(fover.p50)} ms{ratio}{like}, {per:.2f} Tencent calls per follow, "
+                     f"{failures} failures" if fover else "no message arrived")))
+    if r.walk is not None:
+        w = r.walk
+        wcached = Figure((Rep.of(w.cached),)) if w.cached else None
+        out.append((bool(w.cached) and w.cached_calls == 0 and not w.failures,
+                    "cached Next of /im-groups: no Tencent call",
+                    f"{w.cached_calls} Tencent calls over {len(w.cached)} cached Next clicks"
+                    + (f", p50 {ms(wcached.p50)} ms" if wcached else "")))
+        at = sorted(w.list_at.items())
+        measured = ", ".join(f"P={p}: {n}" for p, n in at)
+        issue = ", ".join(str(issue_list_calls(p)) for p, _ in at)
+        design = all(n == design_list_calls(p) for p, n in at)
+        ok = all(n == issue_list_calls(p) for p, n in at)
+        why = "" if ok else (
+            "; missed by one call, by design: page 1 asks Tencent for its own 20 IDs only (the first answer "
+            f"as fast as Tencent gives 20), the chunks of {CHUNK} start at page 1's Next, so a walk makes "
+            "1 + ceil(20 (P-1) / chunk)" + (" (matched at every P)" if design else " (NOT matched either)"))
+        out.append((ok, f"list calls of a walk of P pages of 20 = ceil(20 P / {CHUNK})",
+                    f"measured {measured} vs formula {issue}{why}"))
     growth = r.rss_after - r.rss_before
     out.append((growth < 30 * MB, f"memory growth under 30 MB across {r.memory_commands} commands",
                 f"{growth / MB:+.1f} MB ({r.rss_before / MB:.1f} -> {r.rss_after / MB:.1f} MB)"))
@@ -235,6 +329,7 @@ def render(r: Results, *, command: str, profile_name: str) -> str:
     lines += ["", f"Messages missing: {r.e2e_missing}. Under concurrency the figure includes the wait for "
               "one of the 16 answers timbot works on at once (the others queue); 50 get_group_info calls are "
               "under Tencent's 200 in any second, so the pacer lets them all leave at once.", "",
+              *_groups_and_follows(r),
               "## Next click -> replaced message (`/im-joined USER --limit 5`, then Next)", "",
               "| page | click -> message | Tencent calls per click |", "|---|---|---|"]
     for cached in (False, True):
@@ -259,6 +354,93 @@ def render(r: Results, *, command: str, profile_name: str) -> str:
     lines.append("Percentiles are nearest-rank within a repetition; a cell's first figure is the median over "
                  "repetitions. Ratios compare those medians.")
     return "\n".join(lines) + "\n"
+
+
+def _groups_and_follows(r: Results) -> list[str]:
+    """The sections of ``/im-groups`` with names, the follows and the walk (empty when not measured)."""
+    if not (r.groups_cmd or r.follow or r.walk):
+        return []
+    command = r.overhead(1)
+    lines = ["## End-to-end: `/im-groups` with names and a follow (timbot, 1 concurrent, uncached)", "",
+             "One at a time. `/im-groups` pages are page 1 of distinct texts (`--limit 21` to `25`, every "
+             "type), a second apart (Tencent allows one list call a second, so timbot's pacer never holds "
+             "one back). "
+             "A follow is a signed `block_actions` choosing `Details` in a real page's row (its button, or "
+             "its overflow menu for a live room), answered as `/im-group ID` in a new message at the "
+             "choice's response_url. After each follow a `/im-group ID` is typed (a group not cached), so "
+             "the follows and the commands are compared at the same moments: the last column divides a "
+             "follow's overhead by those commands', the other rows' by the `/im-group` row above's.", "",
+             "| answer | n | -> message | Tencent calls per answer (list + info) | overhead (minus calls x "
+             "latency) | emulator answer time per call | minus that instead | overhead / command's p50 |",
+             "|---|---|---|---|---|---|---|---|"]
+    rows: list[tuple[str, list[Answers]]] = [("`/im-groups` page 1 with names", r.groups_cmd),
+                                              ("`/im-group ID` typed between the follows", r.paired),
+                                              ("follow `Details` -> `/im-group ID`", r.follow)]
+    paired = r.answers("paired")[1]
+    for (label, reps), which in zip(rows, ("groups", "paired", "follow"), strict=True):
+        if not reps:
+            continue
+        fig, over, own, per, mean = r.answers(which)
+        base = paired if which == "follow" and paired is not None else command
+        sent = sum(a.sent for a in reps)
+        lists, infos = (sum(a.list_calls for a in reps), sum(a.info_calls for a in reps))
+        split = f"{lists / max(1, sent):.2f} + {infos / max(1, sent):.2f}"
+        ratio = f"{over.p50 / base.p50:.2f}x" if over and base and base.p50 > 0 else "n/a"
+        lines.append(f"| {label} | {sent} | {describe(fig) if fig else 'n/a'} | {per:.2f} ({split}) | "
+                     f"{describe(over) if over else 'n/a'} | {ms(mean)} | "
+                     f"{describe(own) if own else 'n/a'} | "
+                     f"{ratio} |")
+    for element, what in (("button", "a group's button"), ("overflow", "a live room's overflow menu")):
+        sub = r.follow_by(element)
+        if sub is None:
+            continue
+        fig, over, own, per, mean, n = sub
+        base = paired if paired is not None else command
+        ratio = f"{over.p50 / base.p50:.2f}x" if base and base.p50 > 0 else "n/a"
+        lines.append(f"| of which from {what} | {n} | {describe(fig)} | {per:.2f} | {describe(over)} | "
+                     f"{ms(mean)} | {describe(own)} | {ratio} |")
+    elements: dict[str, int] = {}
+    for a in r.follow:
+        for kind, n in a.elements.items():
+            elements[kind] = elements.get(kind, 0) + n
+    lines += ["", f"Failures (no message, or not the expected one): groups "
+              f"{sum(a.failures for a in r.groups_cmd)}, follows {sum(a.failures for a in r.follow)}; follow "
+              f"choices by element: {', '.join(f'{k} {n}' for k, n in sorted(elements.items())) or 'none'}.",
+              ""]
+    w = r.walk
+    if w is None:
+        return lines
+    kinds: dict[str, list[tuple[int, int]]] = {"page 1 (the command)": w.per_page[:1]}
+    for page in w.per_page[1:]:
+        kinds.setdefault("Next into a new chunk" if page[0] else "Next inside a chunk", []).append(page)
+    nxt = Figure((Rep.of(w.uncached),)) if w.uncached else None
+    cached = Figure((Rep.of(w.cached),)) if w.cached else None
+    lines += [f"## `/im-groups` walk: pages of {WALK_PAGE}, chunks of {CHUNK} (fresh timbot, nothing cached)",
+              "", f"`/im-groups`, then Next after Next: {w.pages} pages in {w.seconds:.1f} s; Next click -> "
+              f"replaced page {describe(nxt) if nxt else 'n/a'}; the same Next clicked again (cached) "
+              f"{describe(cached) if cached else 'n/a'} with {w.cached_calls} Tencent calls; "
+              f"failures {w.failures}.", "",
+              "| page | pages | list calls per page | get_group_info per page |", "|---|---|---|---|"]
+    for key, seen in kinds.items():
+        if seen:
+            lines.append(f"| {key} | {len(seen)} | {sum(c[0] for c in seen) / len(seen):.2f} | "
+                         f"{sum(c[1] for c in seen) / len(seen):.2f} |")
+    lines += ["", f"| P (pages walked) | list calls measured | issue 11: ceil(20 P / {CHUNK}) | "
+              f"timbot's design: 1 + ceil(20 (P-1) / {CHUNK}) |", "|---|---|---|---|"]
+    for p, n in sorted(w.list_at.items()):
+        lines.append(f"| {p} | {n} | {issue_list_calls(p)} | {design_list_calls(p)} |")
+    per_chunk = CHUNK // WALK_PAGE
+    exact = f"P = 1, {1 + per_chunk}, {1 + 2 * per_chunk}, ..."
+    at = ", ".join(str(p) for p in WALK_AT)
+    issue = ", ".join(str(issue_list_calls(p)) for p in WALK_AT)
+    design = ", ".join(str(design_list_calls(p)) for p in WALK_AT)
+    lines += ["", "Page 1 asks Tencent for its own 20 IDs only (so the first answer comes as fast as Tencent "
+              "gives 20; an older acceptance test needs page 1's own Next sent back); the first chunk of "
+              f"{CHUNK} starts at page 1's Next. So a walk makes one list call more than the issue's "
+              f"formula, except when P = 1 + {per_chunk} k ({exact}): for P = {at} the issue's figures are "
+              f"{issue}, the design's {design}. A Next into a new chunk may wait for the pacer (one list "
+              "call a second), which shows in the Next figure's p99.", ""]
+    return lines
 
 
 def write(path: Path, text: str) -> None:

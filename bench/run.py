@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import secrets
 import shlex
@@ -12,6 +13,7 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -41,6 +43,9 @@ class Profile:
     pages: int
     burst: int
     memory: int
+    groups: int  # /im-groups commands (page 1 with names) per repetition, one at a time, a second apart
+    follows: int  # follow choices per repetition, one at a time
+    walk: int  # pages of the /im-groups walk (135: every group of the demo data)
     fresh: bool = True  # a fresh timbot process for the economy and memory phases
     isolated: int = 50  # timbot commands acked with no answer of an earlier one in progress
     warmup: int = 100
@@ -48,13 +53,48 @@ class Profile:
 
 PROFILES = {
     "full": Profile(reps=3, ack={1: 200, 50: 600, 200: 1000}, e2e={1: 30, 50: 100}, clicks=8, economy_reps=3,
-                    pages=5, burst=20, memory=5000),
+                    pages=5, burst=20, memory=5000, groups=10, follows=30, walk=135),
     "quick": Profile(reps=3, ack={1: 50, 50: 150, 200: 300}, e2e={1: 10, 50: 50}, clicks=3, economy_reps=1,
-                     pages=5, burst=20, memory=1000),
-    "memory": Profile(reps=0, ack={}, e2e={}, clicks=0, economy_reps=0, pages=5, burst=20, memory=5000),
+                     pages=5, burst=20, memory=1000, groups=5, follows=10, walk=135),
+    "memory": Profile(reps=0, ack={}, e2e={}, clicks=0, economy_reps=0, pages=5, burst=20, memory=5000,
+                      groups=0, follows=0, walk=0),
     "smoke": Profile(reps=1, ack={1: 3, 4: 8}, e2e={1: 2, 4: 4}, clicks=1, economy_reps=1, pages=2, burst=4,
-                     memory=20, fresh=False, warmup=4, isolated=2),
+                     memory=20, groups=2, follows=2, walk=52, fresh=False, warmup=4, isolated=2),
 }
+
+
+#: Texts of the /im-groups commands of the end-to-end phase: each a Tencent request of its own (not cached,
+#: and none of the economy phase's pages of 20), pages of 21 to 25 rows.
+GROUPS_TEXTS = tuple(f"{kind} --limit {limit}".strip() for limit in range(21, 26)
+                     for kind in ("", "Public", "Private", "ChatRoom", "Community", "AVChatRoom"))
+
+
+def follow_choices(options: list[tuple[str, str, str]],
+                   used: set[str]) -> Iterator[tuple[str, str, str] | None]:
+    """``Details`` options of a walk's pages for follows that no earlier command has cached: from the last
+    page backwards, alternating a row's button and a row's overflow menu when both are there; then None.
+
+    Args:
+        options: (element type, label, value) of every page of the walk.
+        used: group IDs some command of the run already asked for.
+    """
+    seen: set[str] = set()
+    kinds: dict[str, list[tuple[str, str, str]]] = {}
+    for option in reversed(options):
+        target = option[2].split("|", 2)[-1]
+        if option[1] == "Details" and target not in used and target not in seen:
+            seen.add(target)
+            kinds.setdefault(option[0], []).append(option)
+    queues = [iter(q) for q in kinds.values()]
+    while queues:
+        for queue in list(queues):
+            got = next(queue, None)
+            if got is None:
+                queues.remove(queue)
+            else:
+                yield got
+    while True:
+        yield None
 
 
 @dataclass
@@ -193,13 +233,38 @@ async def measure(run: Run, profile: Profile, log: list[str]) -> Results:
 
         say("end-to-end ...")
         fresh_groups = iter(groups[100:])
+        cmds_sent: list[tuple[str, str]] = []
         for _rep in range(profile.reps):
             for conc, n in profile.e2e.items():
                 cmds = [("/im-group", next(fresh_groups)) for _ in range(n)]
+                cmds_sent += cmds
                 times, results, calls = await h.e2e(url["timbot"], h.commands(f"e2e-{conc}", cmds, n), conc)
                 res.add_e2e(conc, scenarios.rep_of(times), calls=len(calls.calls), commands=n,
                             missing=n - len(times), service=calls.mean_service)
                 res.rate_limited += calls.rate_limited
+
+        used = set(groups[:100]) | {g for _, g in cmds_sent}
+        say("end-to-end: /im-groups with names, a walk, follows ...")
+        texts = iter(GROUPS_TEXTS)
+        for _rep in range(profile.reps):
+            if profile.groups:
+                res.groups_cmd.append(await scenarios.groups_commands(
+                    h, url["timbot"], [next(texts) for _ in range(profile.groups)]))
+        if profile.walk:
+            await asyncio.sleep(1.1)  # the pacer's 1 s window of the last /im-groups is over
+            server = await asyncio.to_thread(run.fresh_timbot, "timbot-walk")
+            try:
+                res.walk = await scenarios.walk(h, f"{server.url}/slack/events", profile.walk)
+            finally:
+                run.fleet.stop_one(server)
+            chosen = follow_choices(res.walk.options, used)
+            for _rep in range(profile.reps):
+                options = [next(chosen) for _ in range(profile.follows)]
+                targets = {o[2].split("|", 2)[-1] for o in options if o}
+                paired = [g for g in itertools.islice(fresh_groups, 2 * profile.follows) if g not in targets]
+                follow, typed = await scenarios.follows(h, url["timbot"], [o for o in options if o], paired)
+                res.follow.append(follow)
+                res.paired.append(typed)
 
         say("next clicks ...")
         fresh_users = iter(users)
@@ -268,7 +333,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     """
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true",
-                        help="a short run (about a minute), written to bench/RESULTS-quick.md")
+                        help="a short run (about two minutes), written to bench/RESULTS-quick.md")
     parser.add_argument("--smoke", action="store_true",
                         help="a tiny run that only checks the harness works, "
                              "written to bench/RESULTS-smoke.md")

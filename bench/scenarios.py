@@ -1,9 +1,11 @@
-"""The measured phases: ack latency, end-to-end overhead, Next clicks, Tencent call economy, memory."""
+"""The measured phases: ack latency, end-to-end overhead (commands, pages of groups, follows), Next clicks, a
+walk of `/im-groups`, Tencent call economy, memory."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -283,3 +285,187 @@ def rep_of(samples: Sequence[float]) -> Rep | None:
         samples: latencies in seconds.
     """
     return Rep.of(samples) if samples else None
+
+
+def follow_options(message: dict[str, Any] | None) -> list[tuple[str, str, str]]:
+    """Every follow option of a posted message as (element type, label, value), in the rows' order.
+
+    A row's button (one option), a row's overflow menu or the page's select (several), all with the action
+    ``timbot_follow``.
+
+    Args:
+        message: the JSON body posted to a response_url.
+    """
+    out: list[tuple[str, str, str]] = []
+    for block in (message or {}).get("blocks", []):
+        elements = [block.get("accessory"), *(block.get("elements", []) or [])]
+        for element in elements:
+            if not isinstance(element, dict) or element.get("action_id") != "timbot_follow":
+                continue
+            if element.get("type") == "button":
+                out.append(("button", element["text"]["text"], element["value"]))
+            else:
+                out += [(element["type"], o["text"]["text"], o["value"]) for o in element.get("options", [])]
+    return out
+
+
+@dataclass
+class Answers:
+    """One repetition of answers measured one at a time (commands or follow choices)."""
+
+    times: list[float] = field(default_factory=list)
+    calls: int = 0  # Tencent calls, all of them
+    list_calls: int = 0  # of which get_appid_group_list
+    info_calls: int = 0  # of which get_group_info
+    service: list[float] = field(default_factory=list)
+    sent: int = 0
+    failures: int = 0  # no message, or not the one expected
+    elements: dict[str, int] = field(default_factory=dict)  # follow choices by element type
+    #: per element type: (choice -> message times, Tencent calls, emulator answer times)
+    by_element: dict[str, tuple[list[float], list[int], list[float]]] = field(default_factory=dict)
+
+    def count(self, calls: Calls) -> None:
+        """Add the calls one answer made.
+
+        Args:
+            calls: the emulator's calls during that answer.
+        """
+        self.calls += len(calls.calls)
+        self.list_calls += len(calls.of("get_appid_group_list"))
+        self.info_calls += len(calls.of("get_group_info"))
+        self.service += calls.service
+
+
+async def _one(h: Harness, url: str, request: Signed, out: Answers, *, wait: float = 10.0) -> dict[str, Any]:
+    """Send one request, time it to its message, count its Tencent calls; the message (empty if none)."""
+    mark = await h.mark()
+    out.sent += 1
+    [result] = await h.ack_phase(url, [request], 1)
+    arrived = await h.arrivals([request.rid], wait=wait)
+    out.count(await h.calls_since(mark))
+    if request.rid not in arrived or result.status != 200:
+        out.failures += 1
+        return {}
+    out.times.append(arrived[request.rid] - result.sent)
+    return await h.message(request.rid)
+
+
+async def groups_commands(h: Harness, url: str, texts: Sequence[str], *, gap: float = 1.05) -> Answers:
+    """``/im-groups TEXT`` (page 1 with names) one at a time, each text a page not cached.
+
+    Tencent allows one ``get_appid_group_list`` a second, so each command is sent ``gap`` seconds after the
+    previous message arrived: the pacer never holds one back and the time is timbot's plus Tencent's.
+
+    Args:
+        h: the harness.
+        url: timbot's /slack/events URL.
+        texts: distinct texts (distinct Tencent requests).
+        gap: seconds between a message and the next command.
+    """
+    out = Answers()
+    for text in texts:
+        message = await _one(h, url, h.signer.command("/im-groups", text, rid=new_rid("e2e-groups")), out)
+        if message and not follow_options(message):
+            out.failures += 1  # a page of groups always has rows to follow
+        await asyncio.sleep(gap)
+    return out
+
+
+async def follows(h: Harness, url: str, chosen: Sequence[tuple[str, str, str]],
+                  paired: Sequence[str] = ()) -> tuple[Answers, Answers]:
+    """Each follow choice (element type, label, value) one at a time: choice -> the new message; after each,
+    a typed ``/im-group`` of one of ``paired`` (groups not cached), so that the follows and the commands
+    they are compared with are measured at the same moments (the machine's load drifts).
+
+    A ``Details`` choice must answer with the page of ``/im-group ID``, posted as a new message (not
+    replacing the list).
+
+    Args:
+        h: the harness.
+        url: timbot's /slack/events URL.
+        chosen: options taken from real answers' menus.
+        paired: groups of the interleaved commands (none if empty).
+
+    Returns:
+        the follows, the interleaved commands.
+    """
+    out, typed = Answers(), Answers()
+    pairs = iter(paired)
+    for element, label, value in chosen:
+        group = next(pairs, None)
+        if group is not None:
+            await _one(h, url, h.signer.command("/im-group", group, rid=new_rid("paired")), typed)
+        request = h.signer.choose(element, value, label, rid=new_rid("follow"))
+        before = (len(out.times), out.calls, len(out.service))
+        message = await _one(h, url, request, out)
+        times, calls, service = out.by_element.setdefault(element, ([], [], []))
+        times += out.times[before[0]:]
+        calls.append(out.calls - before[1])
+        service += out.service[before[2]:]
+        target = value.split("|", 2)[-1]
+        if message and (message.get("replace_original") is not False or target not in json.dumps(message)):
+            out.failures += 1
+        out.elements[element] = out.elements.get(element, 0) + 1
+    return out, typed
+
+
+#: Pages of a walk at which the list calls so far are read (the issue's examples; others up to the walk).
+WALK_AT = (1, 50, 51, 135)
+
+
+@dataclass
+class Walk:
+    """A walk of ``/im-groups`` page by page (Next after Next) on a timbot with nothing cached."""
+
+    pages: int = 0  # pages seen
+    list_at: dict[int, int] = field(default_factory=dict)  # page -> get_appid_group_list calls so far
+    per_page: list[tuple[int, int]] = field(default_factory=list)  # (list, info) calls of each page
+    uncached: list[float] = field(default_factory=list)  # Next click -> message, not cached
+    cached: list[float] = field(default_factory=list)  # the same Next clicked again
+    cached_calls: int = 0
+    seconds: float = 0.0
+    failures: int = 0
+    options: list[tuple[str, str, str]] = field(default_factory=list)  # the follow options of every page
+
+
+async def walk(h: Harness, url: str, pages: int, *, again: Sequence[int] = (2, 3, 52)) -> Walk:
+    """``/im-groups`` (pages of 20), then Next until ``pages`` pages are seen or there is no Next.
+
+    Args:
+        h: the harness.
+        url: the /slack/events URL of a timbot that has answered nothing yet.
+        pages: how many pages to walk.
+        again: pages whose Next is clicked a second time (the page is then cached: no Tencent call).
+    """
+    out = Walk()
+    list_calls = 0
+    started = time.monotonic()
+    request = h.signer.command("/im-groups", "", rid=new_rid("walk"))
+    clicked: str | None = None  # the Next value that led to the page
+    while True:
+        page = Answers()
+        message = await _one(h, url, request, page, wait=15)
+        if not message:
+            out.failures += 1
+            break
+        out.pages += 1
+        list_calls += page.list_calls
+        out.per_page.append((page.list_calls, page.info_calls))
+        if out.pages in WALK_AT or out.pages == pages:
+            out.list_at[out.pages] = list_calls
+        if out.pages > 1:
+            out.uncached += page.times
+        out.options += follow_options(message)
+        if clicked is not None and out.pages in again:  # the Next that led here, clicked again
+            repeat = Answers()
+            if await _one(h, url, h.signer.click(clicked, rid=new_rid("walk-again")), repeat):
+                out.cached += repeat.times
+                out.cached_calls += repeat.calls
+            else:
+                out.failures += 1
+        clicked = next_value(message)
+        if clicked is None or out.pages >= pages:
+            break
+        request = h.signer.click(clicked, rid=new_rid("walk"))
+    out.seconds = time.monotonic() - started
+    return out

@@ -69,8 +69,9 @@ def test_smoke_run_measures_every_figure(tmp_path: Path) -> None:
     assert f"written to {out}" in proc.stdout
     report = out.read_text()
     verdicts = re.findall(r"^- \*\*(PASS|MISS)\*\* ", report, flags=re.M)
-    assert len(verdicts) == 9, report
-    sections = ("## Ack latency", "## End-to-end", "## Next click", "## Tencent call economy", "## Memory")
+    assert len(verdicts) == 12, report
+    sections = ("## Ack latency", "## End-to-end", "## End-to-end: `/im-groups` with names and a follow",
+                "## `/im-groups` walk", "## Next click", "## Tencent call economy", "## Memory")
     for section in sections:
         assert section in report
     # every command was answered at its response_url and every click found its Next button
@@ -80,6 +81,28 @@ def test_smoke_run_measures_every_figure(tmp_path: Path) -> None:
     assert "Non-200 acks: none" in report
     # the emulator counted the Tencent calls: one per distinct /im-groups page, one for the same group
     assert re.search(r"^\| 1 \| 2 \| [0-9.]+ s \| 1 \| 8/8 \|$", report, flags=re.M), report
+    # /im-groups page 1 with names: one list call and one get_group_info each; a follow answered its Details
+    # (/im-group ID: one get_group_info), chosen once from a row's button and once from an overflow menu
+    assert re.search(r"^\| `/im-groups` page 1 with names \| 2 \| .* \| 2\.00 \(1\.00 \+ 1\.00\) \|",
+                     report, flags=re.M), report
+    assert re.search(r"^\| follow `Details` -> `/im-group ID` \| 2 \| .* \| 1\.00 \(0\.00 \+ 1\.00\) \|",
+                     report, flags=re.M), report
+    assert "groups 0, follows 0; follow choices by element: button 1, overflow 1." in report
+    assert re.search(r"^\| `/im-group ID` typed between the follows \| 2 \| .* "
+                     r"\| 1\.00 \(0\.00 \+ 1\.00\) \|", report, flags=re.M), report
+    assert "| of which from a group's button | 1 | " in report
+    assert "| of which from a live room's overflow menu | 1 | " in report
+    # the walk (52 pages: into the second chunk): list calls per page, the cached Next, the count at each P
+    assert "52 pages in " in report and "with 0 Tencent calls; failures 0." in report
+    for row in ("| page 1 (the command) | 1 | 1.00 | 1.00 |", "| Next into a new chunk | 2 | 1.00 | 1.00 |",
+                "| Next inside a chunk | 49 | 0.00 | 1.00 |", "| 1 | 1 | 1 | 1 |", "| 50 | 2 | 1 | 2 |",
+                "| 51 | 2 | 2 | 2 |", "| 52 | 3 | 2 | 3 |"):
+        assert row in report, row
+    assert "**PASS** cached Next of /im-groups: no Tencent call: 0 Tencent calls over 3 cached" in report
+    assert re.search(r"^- \*\*MISS\*\* list calls of a walk .*: measured "
+                     r"P=1: 1, P=50: 2, P=51: 2, P=52: 3 vs formula 1, 1, 2, 2; "
+                     r"missed by one call, by design: .*\(matched at every P\)$",
+                     report, flags=re.M), report
 
 
 def test_an_interrupted_run_stops_its_servers_and_removes_its_folder(tmp_path: Path) -> None:
