@@ -17,7 +17,7 @@ from timbot.shared.store import SharedRedis
 __all__ = ["RESERVE", "RedisPacer"]
 
 #: Reserve the next free slot of a sliding window, atomically, by the server's clock.
-#: KEYS[1]: the list of the last ``limit`` slots (microseconds of the server's clock, ascending).
+#: KEYS[1]: the slots of the last span (microseconds of the server's clock, ascending; at most 2 * limit).
 #: ARGV: limit, span (us), "1" for a call that yields (an export), a slot to give back first (or "").
 #: Returns {1, wait_us, slot} when reserved; {0, wait_us} when a yielding call should come back later.
 #: A call that yields takes only a slot free now, and in a window of several calls never the last free
@@ -48,7 +48,9 @@ if yields then
 end
 local name = string.format('%.0f', slot)
 redis.call('RPUSH', KEYS[1], name)
-redis.call('LTRIM', KEYS[1], -limit, -1)
+-- slots a span old no longer count; keep the rest (a slot given back leaves the earlier ones counting)
+while tonumber(redis.call('LINDEX', KEYS[1], 0)) <= now - span do redis.call('LPOP', KEYS[1]) end
+redis.call('LTRIM', KEYS[1], -2 * limit, -1)
 redis.call('PEXPIRE', KEYS[1], math.ceil((slot - now + span) / 1000) + 1000)
 return {1, slot - now, name}
 """
@@ -117,11 +119,11 @@ class RedisPacer:
         """Wait for a reserved slot; False when Redis was lost on the way (pace in-process then)."""
         give_back, redo = "", 0
         while True:
-            asked = time.monotonic()
             try:
                 answer = await self._reserve(yields, give_back)
             except SharedUnavailable:
                 return False
+            answered = time.monotonic()  # the slot is counted from Redis's clock when the script ran
             wait = int(answer[1]) / 1_000_000
             if not int(answer[0]):  # a yielding call: come back then (spread, not all at once)
                 give_back = ""
@@ -134,7 +136,7 @@ class RedisPacer:
             except asyncio.CancelledError:
                 await asyncio.shield(self._give_back(slot))
                 raise
-            late = time.monotonic() - asked - wait
+            late = time.monotonic() - answered - wait
             if late <= self._late or redo >= _REDO:
                 return True
             give_back, redo = slot, redo + 1
