@@ -22,7 +22,7 @@ from timbot.errors import SharedUnavailable
 if TYPE_CHECKING:
     from timbot.settings import Settings
 
-__all__ = ["REDIS_TIMEOUT", "Keys", "SharedRedis", "redis_client", "redis_location"]
+__all__ = ["REDIS_TIMEOUT", "Keys", "SharedRedis", "ping", "redis_client", "redis_location"]
 
 log = logging.getLogger("timbot.shared")
 
@@ -69,7 +69,8 @@ def redis_location(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname or 'localhost'}:{parts.port or 6379}/{db}"
 
 
-async def _ping(client: aioredis.Redis) -> None:
+async def ping(client: aioredis.Redis) -> None:
+    """One ``PING`` (raises what the client raises when Redis does not answer)."""
     answer = client.ping()
     if inspect.isawaitable(answer):
         await answer
@@ -146,7 +147,7 @@ class SharedRedis:
     async def start(self) -> bool:
         """Ping once at start-up; unreachable: one warning, in-process until a background ping succeeds."""
         try:
-            await _ping(self.client)
+            await ping(self.client)
         except (RedisError, OSError) as exc:
             self._lose(f"unreachable at start-up ({type(exc).__name__})")
             return False
@@ -187,7 +188,7 @@ class SharedRedis:
         while True:
             await asyncio.sleep(self.probe_every)
             try:
-                await _ping(self.client)
+                await ping(self.client)
             except (RedisError, OSError):
                 continue
             self._up, self._probe = True, None
