@@ -178,7 +178,7 @@ class SharedRedis:
         self._up = False
         self.outages += 1
         log.warning(
-            "Redis at %s %s: pacing, cache and access checks work inside this process until it is back",
+            "Redis at %s %s: pacing, cache and access checks work inside this process until it answers again",
             self.location, why,
         )
         self._probe = asyncio.get_running_loop().create_task(self._wait_for_redis())
@@ -188,6 +188,8 @@ class SharedRedis:
         while True:
             await asyncio.sleep(self.probe_every)
             try:
+                # the pool's connections died with the server (or hang on it): start afresh
+                await self.client.connection_pool.disconnect()
                 await ping(self.client)
             except (RedisError, OSError):
                 continue
