@@ -8,7 +8,7 @@ import hashlib
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Protocol
+from typing import Any, Protocol
 
 from redis.asyncio import Redis
 
@@ -18,10 +18,20 @@ from timbot.shared.store import SharedRedis
 
 __all__ = ["AnswerCache", "RedisAnswerCache"]
 
-#: Delete the lock only if it is still ours (it may have expired and been taken by another process).
-_UNLOCK = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
+#: The answer (KEYS[1]), or the lock of the flight that fetches it (KEYS[2], ARGV: token, its expiry in ms):
+#: {1, answer}, {2} (the lock is ours: call), or {0} (another process is calling).
+_LOOK_OR_LOCK = """
+local answer = redis.call('GET', KEYS[1])
+if answer then return {1, answer} end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {2} end
+return {0}
+"""
+#: Keep the answer (ARGV[3] "1": ARGV[4] for ARGV[2] ms) and end the flight if its lock is still ours
+#: (ARGV[1]; it may have expired and been taken by another process).
+_STORE_AND_UNLOCK = """
+if ARGV[3] == '1' then redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[2]) end
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+return 1
 """
 
 
@@ -74,7 +84,8 @@ class RedisAnswerCache:
         self._shared = shared
         self._wait, self._lock_ms, self._poll = wait, max(1, int(lock_ttl * 1000)), poll
         self._flights: SingleFlightCache[bytes] = SingleFlightCache(ttl=0)  # in-process sharing only
-        self._unlock = shared.client.register_script(_UNLOCK)
+        self._look_or_lock = shared.client.register_script(_LOOK_OR_LOCK)
+        self._store_and_unlock = shared.client.register_script(_STORE_AND_UNLOCK)
         self.stored = 0
 
     def _names(self, key: Hashable) -> tuple[str, str]:
@@ -93,37 +104,42 @@ class RedisAnswerCache:
         return await self._flights.get_or_call(key, lambda: self._across(key, factory))
 
     async def _across(self, key: Hashable, factory: Callable[[], Awaitable[bytes]]) -> bytes:
-        answer, flight = self._names(key)
+        names = list(self._names(key))
         token = secrets.token_hex(8)
         try:
-            hit: bytes | None = await self._shared.run(lambda r: r.get(answer))
-            if hit is not None:
-                return hit
-            mine = await self._shared.run(lambda r: r.set(flight, token, nx=True, px=self._lock_ms))
+            found: list[Any] = await self._shared.run(
+                lambda _: self._look_or_lock(keys=names, args=[token, self._lock_ms])
+            )
+            if int(found[0]) == 1:
+                return bytes(found[1])
+            answer = None if int(found[0]) == 2 else await self._follow(*names)
         except SharedUnavailable:
             return await self.local.get_or_call(key, factory)
-        if mine:
-            return await self._lead(answer, flight, token, factory)
-        try:
-            found = await self._follow(answer, flight)
-        except SharedUnavailable:
-            return await self.local.get_or_call(key, factory)
-        if found is not None:
-            return found
-        return await self._store(answer, await factory())
+        if int(found[0]) == 2:  # the lock is ours
+            return await self._lead(names, token, factory)
+        if answer is not None:
+            return answer
+        return await self._store(names[0], await factory())
 
-    async def _lead(
-        self, answer: str, flight: str, token: str, factory: Callable[[], Awaitable[bytes]]
-    ) -> bytes:
-        renew = asyncio.get_running_loop().create_task(self._renew(flight))
+    async def _lead(self, names: list[str], token: str, factory: Callable[[], Awaitable[bytes]]) -> bytes:
+        renew = asyncio.get_running_loop().create_task(self._renew(names[1]))
+        value: bytes | None = None
         try:
-            return await self._store(answer, await factory())
+            value = await factory()
+            return value
         finally:
             renew.cancel()
             with contextlib.suppress(asyncio.CancelledError, SharedUnavailable):
                 await renew
+            keep = value is not None and len(value) <= self.entry_bytes
+            args: list[str | int | bytes] = [
+                token, max(1, int(self.ttl * 1000)), "1" if keep else "0", value if keep and value else b""
+            ]
+            ending = self._shared.run(lambda _: self._store_and_unlock(keys=names, args=args))
             with contextlib.suppress(asyncio.CancelledError, SharedUnavailable):
-                await asyncio.shield(self._shared.run(lambda _: self._unlock(keys=[flight], args=[token])))
+                await asyncio.shield(ending)
+            if keep:
+                self.stored += 1
 
     async def _renew(self, flight: str) -> None:
         while True:

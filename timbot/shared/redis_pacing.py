@@ -150,6 +150,7 @@ class RedisPacer:
         self._reserve, self._go, self._end = (shared.client.register_script(s) for s in (RESERVE, GO, END))
         self._sleep = sleep
         self._random = random.Random()
+        self._ending: set[asyncio.Task[None]] = set()
 
     def __repr__(self) -> str:
         return f"RedisPacer({self._keys[0]!r}, limit={self.limit}, span={self.span:.3f})"
@@ -201,6 +202,11 @@ class RedisPacer:
             return
         try:
             yield
-        finally:
-            with contextlib.suppress(SharedUnavailable):
-                await asyncio.shield(self._script(self._end, call))
+        finally:  # sent on the side: the caller's answer need not wait for it
+            ending = asyncio.get_running_loop().create_task(self._finish(call))
+            self._ending.add(ending)
+            ending.add_done_callback(self._ending.discard)
+
+    async def _finish(self, call: str) -> None:
+        with contextlib.suppress(SharedUnavailable):
+            await self._script(self._end, call)
