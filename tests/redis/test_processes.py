@@ -5,6 +5,7 @@ the others; concurrent identical commands make one call; Redis stopped and start
 from __future__ import annotations
 
 import itertools
+import signal
 import time
 import uuid
 from collections.abc import Iterator
@@ -63,11 +64,18 @@ class Cluster:
 def cluster() -> Iterator[Cluster]:
     emulator = Emulator(seed=0, enforce_rate_limits=True)
     with backends(emulator) as (tencent_url, slack, slack_url), RedisServer() as redis:
-        env = {"REDIS_URL": redis.url, "TIMBOT_REDIS_PREFIX": PREFIX}
+        env = {"REDIS_URL": redis.url, "TIMBOT_REDIS_PREFIX": PREFIX, "PYTHONFAULTHANDLER": "1"}
         apps = [AppProcess(tencent_url=tencent_url, slack_url=slack_url, env=env) for _ in range(3)]
         try:
-            with ThreadPoolExecutor(3) as pool:
-                list(pool.map(AppProcess.start, apps))
+            try:
+                with ThreadPoolExecutor(3) as pool:
+                    list(pool.map(AppProcess.start, apps))
+            except AssertionError:  # one did not start: show where each one is (faulthandler's dump)
+                for app in apps:
+                    if app.process is not None and app.process.poll() is None:
+                        app.process.send_signal(signal.SIGABRT)
+                        app.process.wait(5)
+                raise AssertionError("\n=====\n".join(app.log()[-4000:] for app in apps)) from None
             yield Cluster(apps=apps, redis=redis, emulator=emulator, slack=slack, slack_url=slack_url)
             problems = redis_problems(redis.url)  # every key and value left, after all the tests
             assert not problems, problems

@@ -182,8 +182,9 @@ class RedisPacer:
                     if left == 0:
                         return True
                     wait = left / 1_000_000 if left > 0 else _LOOK
-            except asyncio.CancelledError:
+            except asyncio.CancelledError:  # the slot back, and the call ended if GO let it start
                 await asyncio.shield(self._give_back(slot))
+                self._end_later(call)
                 raise
         except SharedUnavailable:
             return False
@@ -202,10 +203,14 @@ class RedisPacer:
             return
         try:
             yield
-        finally:  # sent on the side: the caller's answer need not wait for it
-            ending = asyncio.get_running_loop().create_task(self._finish(call))
-            self._ending.add(ending)
-            ending.add_done_callback(self._ending.discard)
+        finally:
+            self._end_later(call)
+
+    def _end_later(self, call: str) -> None:
+        """Send the call's end on the side: the caller's answer need not wait for it."""
+        ending = asyncio.get_running_loop().create_task(self._finish(call))
+        self._ending.add(ending)
+        ending.add_done_callback(self._ending.discard)
 
     async def _finish(self, call: str) -> None:
         with contextlib.suppress(SharedUnavailable):

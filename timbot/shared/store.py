@@ -112,13 +112,21 @@ class SharedRedis:
         keys: the key names.
         location: where it is, for log lines (never the password).
         probe_every: seconds between pings while Redis is lost.
+        deadline: the most seconds one command may take in all (a wait for a pooled connection, connecting,
+            the answer), whatever the client does; longer counts as lost.
     """
 
     def __init__(
-        self, *, client: aioredis.Redis, keys: Keys, location: str = "redis", probe_every: float = 1.0
+        self,
+        *,
+        client: aioredis.Redis,
+        keys: Keys,
+        location: str = "redis",
+        probe_every: float = 1.0,
+        deadline: float = 2 * REDIS_TIMEOUT,
     ) -> None:
         self.client, self.keys, self.location = client, keys, location
-        self.probe_every = probe_every
+        self.probe_every, self.deadline = probe_every, deadline
         self._up = True
         self._probe: asyncio.Task[None] | None = None
         self.outages = 0
@@ -134,10 +142,12 @@ class SharedRedis:
         if settings.redis_url is None:
             return None
         url = settings.redis_url.get_secret_value()
-        client = redis_client(url, timeout=options.get("timeout", REDIS_TIMEOUT))
+        timeout = options.get("timeout", REDIS_TIMEOUT)
+        client = redis_client(url, timeout=timeout)
         keys = Keys(prefix=settings.timbot_redis_prefix, sdkappid=settings.tim_sdkappid or 0)
         probe = options.get("probe_every", 1.0)
-        return cls(client=client, keys=keys, location=redis_location(url), probe_every=probe)
+        return cls(client=client, keys=keys, location=redis_location(url), probe_every=probe,
+                   deadline=2 * timeout)
 
     @property
     def available(self) -> bool:
@@ -147,7 +157,8 @@ class SharedRedis:
     async def start(self) -> bool:
         """Ping once at start-up; unreachable: one warning, in-process until a background ping succeeds."""
         try:
-            await ping(self.client)
+            async with asyncio.timeout(self.deadline):
+                await ping(self.client)
         except (RedisError, OSError) as exc:
             self._lose(f"unreachable at start-up ({type(exc).__name__})")
             return False
@@ -166,8 +177,9 @@ class SharedRedis:
         if not self._up:
             raise SharedUnavailable("Redis is unreachable")
         try:
-            answer = command(self.client)
-            return await answer if inspect.isawaitable(answer) else answer
+            async with asyncio.timeout(self.deadline):  # TimeoutError is an OSError
+                answer = command(self.client)
+                return await answer if inspect.isawaitable(answer) else answer
         except (RedisError, OSError) as exc:
             self._lose(f"lost ({type(exc).__name__})")
             raise SharedUnavailable("Redis is unreachable") from None
@@ -188,9 +200,10 @@ class SharedRedis:
         while True:
             await asyncio.sleep(self.probe_every)
             try:
-                # the pool's connections died with the server (or hang on it): start afresh
-                await self.client.connection_pool.disconnect()
-                await ping(self.client)
+                async with asyncio.timeout(self.deadline):
+                    # the pool's connections died with the server (or hang on it): start afresh
+                    await self.client.connection_pool.disconnect()
+                    await ping(self.client)
             except (RedisError, OSError):
                 continue
             self._up, self._probe = True, None
