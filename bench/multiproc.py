@@ -133,18 +133,21 @@ class Bench:
             await self.answered(again.rid)
         return len(self.calls(since)[1])
 
-    async def per_command(self, server: Server, users: list[str]) -> tuple[float, float]:
-        """p50 of the ack and of command -> message (ms), sequential distinct ``/im-joined`` commands."""
-        acks, messages = [], []
+    async def alternate(self, servers: list[Server], users: list[str]) -> list[tuple[float, float]]:
+        """p50 of the ack and of command -> message (ms) per server: sequential distinct ``/im-joined``
+        commands sent to each server in turn."""
+        acks: list[list[float]] = [[] for _ in servers]
+        messages: list[list[float]] = [[] for _ in servers]
         async with session(1) as client:
-            for user in users:
+            for i, user in enumerate(users):
+                which = i % len(servers)
                 request = self.signer.command("/im-joined", user, rid=new_rid("cost"))
-                result = await send(client, f"{server.url}/slack/events", request)
+                result = await send(client, f"{servers[which].url}/slack/events", request)
                 arrived = await self.answered(request.rid)
-                acks.append(result.ack * 1000)
+                acks[which].append(result.ack * 1000)
                 if arrived is not None:
-                    messages.append((arrived - result.sent) * 1000)
-        return statistics.median(acks), statistics.median(messages)
+                    messages[which].append((arrived - result.sent) * 1000)
+        return [(statistics.median(a), statistics.median(m)) for a, m in zip(acks, messages, strict=True)]
 
 
 async def run(latency: float, commands: int) -> str:
@@ -158,16 +161,19 @@ async def run(latency: float, commands: int) -> str:
         from timbot.emulator import Emulator
 
         users = list(Emulator(seed=0).data.users)
-        for label, url in (("without", None), ("with", f"redis://127.0.0.1:{redis_port}/0")):
-            servers = bench.timbots(label, url)
-            row = await bench.burst(servers)
+        fleets = {label: bench.timbots(label, url)
+                  for label, url in (("without", None), ("with", f"redis://127.0.0.1:{redis_port}/0"))}
+        for label, servers in fleets.items():
+            rows[label] = await bench.burst(servers)
             await asyncio.sleep(1.1)  # Tencent's window passes
-            row["next_calls"] = await bench.cached_next(servers)
-            offset = 100 if url else 300  # distinct users: every command is a miss
-            row["ack"], row["message"] = await bench.per_command(servers[3], users[offset:offset + commands])
-            rows[label] = row
-            for server in servers:
-                fleet.stop_one(server)
+            rows[label]["next_calls"] = await bench.cached_next(servers)
+            await asyncio.sleep(1.1)  # and again: the next fleet's burst starts on a clean budget
+        # the cost of Redis: the same commands, alternating between the two kinds of process (same moment,
+        # same machine load), each a miss (distinct users)
+        pair = [fleets["without"][3], fleets["with"][3]]
+        costs = await bench.alternate(pair, users[100:100 + 2 * commands])
+        for label, (ack, message) in zip(fleets, costs, strict=True):
+            rows[label]["ack"], rows[label]["message"] = ack, message
     finally:
         fleet.stop()
         redis_process.terminate()
@@ -197,7 +203,7 @@ def render(rows: dict[str, dict[str, Any]], *, latency: float, commands: int) ->
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.multiproc", description=__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=0.02, help="Tencent latency in seconds")
-    parser.add_argument("--commands", type=int, default=40, help="commands in the per-command cost phase")
+    parser.add_argument("--commands", type=int, default=40, help="commands per kind in the cost phase")
     args = parser.parse_args(argv)
     print(asyncio.run(run(args.latency, args.commands)))
     return 0
