@@ -1,6 +1,7 @@
 """The layers depend one way (docs/internals.md): the Tencent client knows nothing of Slack, the commands
 never render, rendering sees only page types and is pure like parsing, the emulator uses nothing of timbot
-but the UserSig code, the error tree and the body guard, and every module opens with a one-line docstring."""
+but the UserSig code, the error tree and the body guard, the shared state (in-process or Redis) nothing but
+the error tree and the settings, and every module opens with a one-line docstring."""
 
 from __future__ import annotations
 
@@ -19,15 +20,16 @@ ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "bodylimit": set(),
     "settings": {"errors", "bodylimit"},
-    "tim": {"errors", "settings", "bodylimit"},
+    "shared": {"errors", "settings"},
+    "tim": {"errors", "settings", "bodylimit", "shared"},
     "emulator": {"errors", "bodylimit"},
     "commands": {"errors", "tim"},
     "render": {"errors", "commands", "tim"},
     "answer": {"errors", "commands", "render", "tim"},
-    "slack": {"errors", "settings", "tim", "commands", "render", "answer"},
-    "console": {"errors", "settings", "tim", "commands", "render", "slack", "answer", "emulator"},
-    "asgi": {"errors", "settings", "tim", "slack", "bodylimit"},
-    "cli": {"errors", "settings", "tim", "console", "slack", "asgi", "emulator"},
+    "slack": {"errors", "settings", "shared", "tim", "commands", "render", "answer"},
+    "console": {"errors", "settings", "shared", "tim", "commands", "render", "slack", "answer", "emulator"},
+    "asgi": {"errors", "settings", "shared", "tim", "slack", "bodylimit"},
+    "cli": {"errors", "settings", "shared", "tim", "console", "slack", "asgi", "emulator"},
 }
 #: Single modules a layer may import from a layer it may not import as a whole.
 ALLOWED_MODULES: dict[str, set[str]] = {
@@ -44,6 +46,7 @@ ONLY_MODULES: dict[tuple[str, str], set[str]] = {
 #: Third-party packages a layer must not touch: Slack in the Tencent client and the emulator, I/O in the
 #: pure layers.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
+    "shared": ("slack_bolt", "slack_sdk", "httpx", "aiohttp", "uvicorn"),
     "tim": ("slack_bolt", "slack_sdk"),
     "emulator": ("slack_bolt", "slack_sdk"),
     "commands": ("slack_bolt", "slack_sdk", "httpx", "aiohttp", "uvicorn"),
@@ -150,6 +153,18 @@ def test_imports_point_down_the_layers(path: Path) -> None:
         ("answer", "timbot.commands.pages", True),
         ("tim", "timbot.commands.results", False),
         ("tim", "timbot.slack.app", False),
+        ("tim", "timbot.shared.redis_pacing", True),
+        ("slack", "timbot.shared.records", True),
+        ("shared", "timbot.errors", True),
+        ("shared", "timbot.tim", False),
+        ("shared", "timbot.tim.priority", False),
+        ("shared", "timbot.slack.authz", False),
+        ("shared", "timbot.commands", False),
+        ("shared", "slack_sdk", False),
+        ("shared", "httpx", False),
+        ("commands", "timbot.shared", False),
+        ("render", "timbot.shared.store", False),
+        ("emulator", "timbot.shared", False),
     ],
 )
 def test_the_layer_rules(layer: str, name: str, allowed: bool) -> None:
