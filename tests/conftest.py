@@ -3,6 +3,9 @@
 Test secrets (the emulator key, Slack tokens and signing secrets) are listed in :data:`SECRETS`; fixtures that
 make up a new one call :func:`register_secret`. Any string in a log line or a message that decodes as a TIM
 UserSig counts as a leak too. The scan runs at the end of the session and fails it (exit status 1) on a leak.
+
+The session's Redis server (``redis_server``, started by the first test that asks for it) is scanned the same
+way before it stops: every key and value left in it, and every key must carry an expiry.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import pytest
+import redis
 
+from tests.redisserver import RedisServer
 from tests.slack.fakes import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
 from timbot.tim import usersig
@@ -126,9 +131,62 @@ def _secret_scan() -> Iterator[None]:
         logging.getLogger(name).setLevel(level)
 
 
+_REDIS_FOUND: list[str] = []
+
+
+def redis_problems(url: str) -> list[str]:
+    """What is wrong with what timbot left in the Redis at ``url``: a secret in a key or value, a key with no
+    expiry (described, never the secret itself).
+
+    Args:
+        url: the server to look into.
+    """
+    found: list[str] = []
+    client = redis.Redis.from_url(url)
+    try:
+        for key in client.scan_iter(count=500):
+            kind = client.type(key).decode()
+            if kind == "string":
+                values = [client.get(key) or b""]
+            elif kind == "list":
+                values = list(client.lrange(key, 0, -1))
+            else:
+                values = [json.dumps(client.dump(key).hex())]  # any other kind: its serialised form
+            name = key.decode("utf-8", "replace")
+            found.extend(f"Redis key {name[:60]}: {leak}" for leak in leaks(name))
+            for value in values:
+                text = value.decode("utf-8", "replace")
+                found.extend(f"Redis value of {name[:60]}: {leak}" for leak in leaks(text))
+            if client.pttl(key) == -1:
+                found.append(f"Redis key {name[:60]} has no expiry")
+    finally:
+        client.close()
+    return found
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A real Redis-protocol server on a free loopback port, shared by every test of the session; what is left
+    in it at the end goes through the secret scan (:func:`redis_problems`).
+
+    Tests keep apart by their key prefix (each gets its own, see ``redis_prefix``), never by flushing.
+    """
+    with RedisServer() as server:
+        yield server
+        if server.running:
+            _REDIS_FOUND.extend(redis_problems(server.url))
+
+
+@pytest.fixture
+def redis_prefix(request: pytest.FixtureRequest) -> str:
+    """A key prefix of this test's own, so tests sharing the server never read each other's keys."""
+    return f"t-{request.node.nodeid.rsplit('::', 1)[-1][:40]}-{id(request)}:"
+
+
 def session_leaks() -> list[str]:
-    """Every leak found so far: in log records, in messages posted to fake Slacks, in handed-in output."""
-    found = list(_RECORDER.found)
+    """Every leak found so far: in log records, in messages posted to fake Slacks, in handed-in output, in
+    the session's Redis."""
+    found = list(_RECORDER.found) + _REDIS_FOUND
     for slack in _SLACKS:
         for key, payload in list(slack.posts):
             found.extend(f"message on hook {key[:8]}: {leak}" for leak in leaks(json.dumps(payload)))

@@ -1,6 +1,7 @@
 """The layers depend one way (docs/internals.md): the Tencent client knows nothing of Slack, the commands
 never render, rendering sees only page types and is pure like parsing, the emulator uses nothing of timbot
-but the UserSig code, the error tree and the body guard, and every module opens with a one-line docstring."""
+but the UserSig code, the error tree and the body guard, the shared state (in-process or Redis) nothing but
+the error tree and the settings, and every module opens with a one-line docstring."""
 
 from __future__ import annotations
 
@@ -21,15 +22,17 @@ ALLOWED: dict[str, set[str]] = {
     "errors": {"i18n"},
     "bodylimit": set(),
     "settings": {"errors", "bodylimit", "i18n"},
-    "tim": {"errors", "settings", "bodylimit", "i18n"},
+    "shared": {"errors", "settings"},
+    "tim": {"errors", "settings", "bodylimit", "shared", "i18n"},
     "emulator": {"errors", "bodylimit"},
     "commands": {"errors", "tim", "i18n"},
     "render": {"errors", "commands", "tim", "i18n"},
     "answer": {"errors", "commands", "render", "tim", "i18n"},
-    "slack": {"errors", "settings", "tim", "commands", "render", "answer", "i18n"},
-    "console": {"errors", "settings", "tim", "commands", "render", "slack", "answer", "emulator", "i18n"},
-    "asgi": {"errors", "settings", "tim", "slack", "bodylimit", "i18n"},
-    "cli": {"errors", "settings", "tim", "console", "slack", "asgi", "emulator", "i18n"},
+    "slack": {"errors", "settings", "shared", "tim", "commands", "render", "answer", "i18n"},
+    "console": {"errors", "settings", "shared", "tim", "commands", "render", "slack", "answer", "emulator",
+                "i18n"},
+    "asgi": {"errors", "settings", "shared", "tim", "slack", "bodylimit", "i18n"},
+    "cli": {"errors", "settings", "shared", "tim", "console", "slack", "asgi", "emulator", "i18n"},
 }
 #: Single modules a layer may import from a layer it may not import as a whole.
 ALLOWED_MODULES: dict[str, set[str]] = {
@@ -46,6 +49,7 @@ ONLY_MODULES: dict[tuple[str, str], set[str]] = {
 #: Third-party packages a layer must not touch: Slack in the Tencent client and the emulator, I/O in the
 #: pure layers.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
+    "shared": ("slack_bolt", "slack_sdk", "httpx", "aiohttp", "uvicorn"),
     "tim": ("slack_bolt", "slack_sdk"),
     "emulator": ("slack_bolt", "slack_sdk"),
     "commands": ("slack_bolt", "slack_sdk", "httpx", "aiohttp", "uvicorn"),
@@ -154,6 +158,18 @@ def test_imports_point_down_the_layers(path: Path) -> None:
         ("answer", "timbot.commands.pages", True),
         ("tim", "timbot.commands.results", False),
         ("tim", "timbot.slack.app", False),
+        ("tim", "timbot.shared.redis_pacing", True),
+        ("slack", "timbot.shared.records", True),
+        ("shared", "timbot.errors", True),
+        ("shared", "timbot.tim", False),
+        ("shared", "timbot.tim.priority", False),
+        ("shared", "timbot.slack.authz", False),
+        ("shared", "timbot.commands", False),
+        ("shared", "slack_sdk", False),
+        ("shared", "httpx", False),
+        ("commands", "timbot.shared", False),
+        ("render", "timbot.shared.store", False),
+        ("emulator", "timbot.shared", False),
         ("render", "timbot.i18n", True),
         ("errors", "timbot.i18n", True),
         ("i18n", "timbot.errors", False),

@@ -108,6 +108,8 @@ class TimbotASGI:
             factory = self._tim_factory or _default_tim
             tim = factory(settings, self._tim_transport)
             stack.push_async_callback(tim.aclose)
+            if tim.shared is not None:  # REDIS_URL: unreachable, it warns once and the app starts anyway
+                await tim.shared.start()
             self.tasks = TaskRegistry()
             bolt = build_app(settings, tim=tim, http=http, tasks=self.tasks)
             self._handler = AsyncSlackRequestHandler(bolt)

@@ -10,6 +10,8 @@ The tree (audit outcome, exit status of ``timbot run``)::
     ├── AccessDenied          the caller may not use timbot here (guest, other team,          refused, 1
     │                         allow-list, or the check itself failed: we fail closed)
     ├── UserSigError          a UserSig does not decode or verify (``timbot.tim.usersig``)    usersig, 1
+    ├── SharedUnavailable     Redis did not answer in time: the shared state falls back to     (never shown)
+    │                         the process (``timbot.shared``) and the caller goes on
     ├── EmulatorError         the built-in emulator refuses a request with a Tencent code
     │   └── ApiError          (``timbot.emulator.fields``) raised and caught inside the emulator,
     │                         which answers it as a FAIL envelope, as Tencent would
@@ -42,6 +44,7 @@ __all__ = [
     "ConfigError",
     "EmulatorError",
     "ExpiredError",
+    "SharedUnavailable",
     "TimApiError",
     "TimError",
     "TimProtocolError",
@@ -242,6 +245,13 @@ class EmulatorError(TimbotError):
         self.code = code
         self.info = info
         super().__init__(f"{code}: {info}")
+
+
+class SharedUnavailable(TimbotError):
+    """Redis (the shared state of several processes) did not answer: caught in ``timbot.shared``, which then
+    works inside the process; no user ever sees it."""
+
+    audit_outcome = "shared"
 
 
 class TimError(TimbotError):

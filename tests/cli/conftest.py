@@ -18,7 +18,8 @@ from timbot.emulator import Emulator
 VARIABLES = (
     "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL", "TIM_SDKAPPID",
     "TIM_SECRET_KEY", "TIM_ADMIN", "TIM_REGION", "TIM_BASE_URL", "TIMBOT_ALLOWED_USERS",
-    "TIMBOT_ALLOWED_CHANNELS", "TIMBOT_ALLOW_GUESTS", "TIMBOT_CACHE_TTL", "PORT", "NO_COLOR",
+    "TIMBOT_ALLOWED_CHANNELS", "TIMBOT_ALLOW_GUESTS", "TIMBOT_CACHE_TTL", "PORT", "NO_COLOR", "REDIS_URL",
+    "TIMBOT_REDIS_PREFIX",
     # the terminal commands answer in the terminal's language: the tests read English unless they ask
     "TIMBOT_LANGUAGE", "LANG", "LC_ALL", "LC_MESSAGES",
 )

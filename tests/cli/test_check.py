@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.cli.conftest import GOOD_TOKEN, NARROW_TOKEN, closed_port
+from tests.redisserver import RedisServer
 from tests.slack.fakes import ServerThread
 from timbot.cli import main
 from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
@@ -171,3 +172,22 @@ def test_malformed_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch,
     assert lines_of(out)["settings"].startswith("✘ settings: TIM_SDKAPPID")
     assert "fix TIM_SDKAPPID" in out
     assert "not-a-number" not in out
+
+
+def test_redis_is_reported_when_set(configured: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                    redis_server: RedisServer) -> None:
+    password_url = redis_server.url.replace("redis://", "redis://:not-a-real-password@")
+    configured.setenv("REDIS_URL", redis_server.url)
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    line = lines_of(out)["Redis"]
+    assert line.startswith("✔") and "reachable" in line and "round trip" in line, out
+    assert re.search(r"Redis \d+\.\d+", line) and f"{DEMO_SDKAPPID}:*" in line
+    assert "all 6 checks passed" in out
+    configured.setenv("REDIS_URL", password_url.replace(str(redis_server.port), str(closed_port())))
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    line = lines_of(out)["Redis"]
+    assert line.startswith("✘") and "unreachable" in line, out
+    assert "start Redis or fix REDIS_URL" in out
+    assert "not-a-real-password" not in out

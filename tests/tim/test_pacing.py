@@ -211,3 +211,36 @@ async def test_other_apis_are_paced_separately_and_in_windows() -> None:
     assert most_in_any_window(members, 1.0) == 5  # five at once, the other three a window later
     assert members[5] - members[0] >= 1.0
     assert members[4] - recorder.times[0] < 3.0  # not behind the list call's 1 s slot
+
+
+async def test_interactive_calls_go_before_queued_export_calls() -> None:
+    """Four export calls queued, then three interactive ones: these wait behind at most the one export call
+    already waiting for its slot, and the budget stays one call per 0.11 s for both kinds."""
+    pacer = Pacer(rate_per_second=10, window=0.1, margin=0.01)
+    order: list[tuple[str, float]] = []
+    started = time.monotonic()
+
+    async def call(kind: str, priority: int) -> None:
+        async with pacer.hold(priority):
+            order.append((kind, time.monotonic() - started))
+
+    exports = [asyncio.create_task(call("export", 1)) for _ in range(4)]
+    await asyncio.sleep(0.05)
+    arrived = time.monotonic() - started
+    await asyncio.gather(*(call("interactive", 0) for _ in range(3)), *exports)
+    last_interactive = max(t for kind, t in order if kind == "interactive")
+    between = [t for kind, t in order if kind == "export" and arrived < t < last_interactive]
+    assert len(between) <= 1, order
+    assert [kind for kind, _ in order].count("export") == 4
+    assert min(b - a for a, b in itertools.pairwise([t for _, t in order])) >= 0.105, order
+
+
+async def test_a_cancelled_waiter_passes_its_turn_on() -> None:
+    pacer = Pacer(rate_per_second=10, window=0.1, margin=0.01)
+    async with pacer.hold():
+        pass
+    waiting = [asyncio.create_task(pacer.hold(1).__aenter__()) for _ in range(2)]
+    await asyncio.sleep(0.02)
+    waiting[0].cancel()
+    await asyncio.wait_for(waiting[1], 1.0)  # the second still gets its turn
+    assert waiting[0].cancelled()

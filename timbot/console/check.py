@@ -131,7 +131,8 @@ async def _tencent(settings: Settings) -> Check:
     name = "Tencent"
     timed = _Timed()
     client = TimClient.from_settings(
-        settings, transport=timed, cache_ttl=0, timeout=CHECK_TIMEOUT / 2, max_tries=1, rate_limit_budget=2.0
+        settings, transport=timed, cache_ttl=0, timeout=CHECK_TIMEOUT / 2, max_tries=1, rate_limit_budget=2.0,
+        shared=None,  # one call; Redis has its own line
     )
     region = _(" (region {region})").format(region=settings.tim_region)
     where = settings.tim_url + ("" if settings.tim_base_url else region)
@@ -172,6 +173,40 @@ async def _tencent(settings: Settings) -> Check:
     return Check(name=name, ok=True, detail=detail)
 
 
+async def _redis(settings: Settings) -> Check:
+    """REDIS_URL: reachable, the server's version, a round trip; unreachable fails (the processes would not
+    be sharing the rate budget or the cache)."""
+    from redis.exceptions import RedisError
+
+    from timbot.shared.store import ping, redis_client, redis_location
+
+    assert settings.redis_url is not None
+    url = settings.redis_url.get_secret_value()
+    where = redis_location(url)
+    client = redis_client(url, timeout=CHECK_TIMEOUT / 2)
+    try:
+        started = time.perf_counter()
+        await ping(client)
+        trip = time.perf_counter() - started
+        info = await client.info("server")
+    except (RedisError, OSError) as exc:
+        return Check(
+            name="Redis", ok=False,
+            detail=_("{where} unreachable ({error})").format(where=where, error=type(exc).__name__),
+            hint=_("start Redis or fix REDIS_URL (the add-on's URL, with its password); without REDIS_URL "
+                   "each process keeps its own rate budget and cache"),
+        )
+    finally:
+        await client.aclose()
+    version = f"Redis {info.get('redis_version', '?')}"
+    if "valkey_version" in info:
+        version += f" (Valkey {info['valkey_version']})"
+    keys = f"{settings.timbot_redis_prefix}{settings.tim_sdkappid or ''}:*"
+    detail = _("{where} reachable, {version}, round trip {ms} ms, keys {keys}").format(
+        where=where, version=version, ms=f"{trip * 1000:.1f}", keys=keys)
+    return Check(name="Redis", ok=True, detail=detail)
+
+
 async def gather_checks() -> list[Check]:
     """Run every check (Tencent and Slack concurrently, each bounded by ``CHECK_TIMEOUT``)."""
     settings_check, settings = _settings()
@@ -186,7 +221,10 @@ async def gather_checks() -> list[Check]:
         if tencent_job is not None
         else asyncio.sleep(0, skip("Tencent", _("no UserSig to sign with"))),
     )
-    return [settings_check, usersig, tencent, slack, signing_secret_check(settings)]
+    checks = [settings_check, usersig, tencent, slack, signing_secret_check(settings)]
+    if settings.redis_url is not None:  # only when set: one process needs no Redis
+        checks.append(await _redis(settings))
+    return checks
 
 
 def format_checks(checks: list[Check], *, style: Style, encoding: str = "utf-8") -> str:

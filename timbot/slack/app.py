@@ -56,7 +56,7 @@ def build_app(
         tim: the Tencent client the commands use.
         http: the shared client for ``response_url`` posts.
         tasks: where the post-ack work is tracked (graceful shutdown drains it).
-        authoriser: the access checks (built from ``settings`` when omitted).
+        authoriser: the access checks (built from ``settings`` when omitted, sharing ``tim``'s Redis).
         poster: the ``response_url`` poster (built on ``http`` when omitted).
 
     Raises:
@@ -65,7 +65,8 @@ def build_app(
     settings.require("slack_signing_secret", "slack_bot_token")
     assert settings.slack_signing_secret is not None and settings.slack_bot_token is not None
     registry = tasks if tasks is not None else TaskRegistry()
-    checks = authoriser if authoriser is not None else Authoriser(settings=settings)
+    shared = getattr(tim, "shared", None)  # the client's Redis, when REDIS_URL is set
+    checks = authoriser if authoriser is not None else Authoriser(settings=settings, shared=shared)
     worker = Worker(tim=tim, poster=poster if poster is not None else ResponsePoster(http=http),
                     share=settings.timbot_allow_share)
     app = AsyncApp(

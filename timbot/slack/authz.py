@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-from cachetools import TTLCache
 from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from timbot.i18n import DEFAULT, N_, from_locale
 from timbot.settings import Settings
+from timbot.shared.records import Records
+from timbot.shared.store import SharedRedis
 from timbot.slack.audit import Incoming
 
 __all__ = ["REASONS", "Authoriser", "Decision"]
@@ -63,6 +64,10 @@ class Decision:
 
 ALLOWED = Decision("ok")
 
+#: The fields of a ``users.info`` user kept in the cache (in Redis with ``REDIS_URL``): what the checks
+#: and the answers read, nothing secret.
+USER_FIELDS = ("id", "team_id", "deleted", "is_bot", "is_restricted", "is_ultra_restricted", "locale", "tz")
+
 
 class Authoriser:
     """Decides, before any Tencent call, whether a command or click may proceed.
@@ -73,6 +78,8 @@ class Authoriser:
         cache_size: how many users are remembered.
         lookup_timeout: the most a ``users.info`` call may take (it runs before the ack, which must leave
             within 3 s even after a cold ``auth.test``).
+        shared: the bot's Redis: the ``users.info`` records (:data:`USER_FIELDS`) are then kept there, by
+            team and user, for every process; in-process when None.
     """
 
     def __init__(
@@ -82,15 +89,15 @@ class Authoriser:
         cache_ttl: float = 300.0,
         cache_size: int = 10_000,
         lookup_timeout: float = 1.2,
+        shared: SharedRedis | None = None,
     ) -> None:
         self._allowed_users = settings.allowed_users
         self._allowed_channels = settings.allowed_channels
         self._allow_guests = settings.timbot_allow_guests
         self._lookup_timeout = lookup_timeout
         self._want_locale = not settings.timbot_language  # TIMBOT_LANGUAGE: one language for everyone
-        #: user ID -> (verdict, language)
-        self._users: TTLCache[str, tuple[str, str]] = TTLCache(maxsize=cache_size, ttl=cache_ttl)
-        self._pending: dict[str, asyncio.Future[tuple[str, str]]] = {}
+        self._users = Records(kind="slack-user", ttl=cache_ttl, size=cache_size, shared=shared)
+        self._pending: dict[str, asyncio.Future[dict[str, Any] | None]] = {}
 
     async def check(
         self,
@@ -123,45 +130,52 @@ class Authoriser:
             return Decision("channel-not-allowed")
         if self._allow_guests and not self._want_locale:
             return ALLOWED
-        verdict, lang = await self._account(incoming.user_id, client)
-        return Decision("ok" if self._allow_guests else verdict, language=lang)
+        user = await self.user(incoming.team_id, incoming.user_id, client)
+        locale = (user or {}).get("locale")
+        language = from_locale(locale if isinstance(locale, str) else None)
+        return Decision("ok" if self._allow_guests else _verdict(user), language=language)
 
-    async def _account(self, user_id: str, client: AsyncWebClient) -> tuple[str, str]:
-        """``ok``, ``guest``, ``inactive`` or ``check-failed`` for ``user_id``, with the user's language
-        (cached when known).
+    async def user(self, team_id: str, user_id: str, client: AsyncWebClient) -> dict[str, Any] | None:
+        """The caller's ``users.info`` record (:data:`USER_FIELDS`, its ``locale`` included; cached when
+        known), None when Slack gave none.
 
         Concurrent checks of one user share one ``users.info`` call: a burst of commands before the cache is
         filled would otherwise spend Slack's rate limit (Tier 4) and be refused on its 429s.
         """
-        cached = self._users.get(user_id)
+        key = f"{team_id}:{user_id}"
+        cached = await self._users.get(key)
         if cached is not None:
             return cached
-        pending = self._pending.get(user_id)
+        pending = self._pending.get(key)
         if pending is None:
-            pending = asyncio.ensure_future(self._lookup(user_id, client))
-            self._pending[user_id] = pending
-            pending.add_done_callback(lambda _: self._pending.pop(user_id, None))
+            pending = asyncio.ensure_future(self._lookup(key, user_id, client))
+            self._pending[key] = pending
+            pending.add_done_callback(lambda _: self._pending.pop(key, None))
         return await asyncio.shield(pending)
 
-    async def _lookup(self, user_id: str, client: AsyncWebClient) -> tuple[str, str]:
+    async def _lookup(self, key: str, user_id: str, client: AsyncWebClient) -> dict[str, Any] | None:
         try:
             answer = await asyncio.wait_for(client.users_info(user=user_id, include_locale=True),
                                             timeout=self._lookup_timeout)
         except (SlackClientError, aiohttp.ClientError, TimeoutError, ValueError) as exc:
             # Fail closed: no answer from Slack means we cannot know this is not a guest.
             logger.warning("users.info failed for %s (%s): refusing", user_id, type(exc).__name__)
-            return "check-failed", DEFAULT
+            return None
         user: dict[str, Any] = answer.get("user") or {}
         if not user:
             logger.warning("users.info for %s answered without a user: refusing", user_id)
-            return "check-failed", DEFAULT
-        if user.get("is_restricted") or user.get("is_ultra_restricted"):
-            verdict = "guest"
-        elif user.get("deleted") or user.get("is_bot"):
-            verdict = "inactive"
-        else:
-            verdict = "ok"
-        locale = user.get("locale")
-        found = verdict, from_locale(locale if isinstance(locale, str) else None)
-        self._users[user_id] = found
-        return found
+            return None
+        record = {field: user[field] for field in USER_FIELDS if field in user}
+        await self._users.put(key, record)
+        return record
+
+
+def _verdict(user: dict[str, Any] | None) -> str:
+    """``ok``, ``guest``, ``inactive`` or ``check-failed`` (no record) for a ``users.info`` record."""
+    if not user:
+        return "check-failed"
+    if user.get("is_restricted") or user.get("is_ultra_restricted"):
+        return "guest"
+    if user.get("deleted") or user.get("is_bot"):
+        return "inactive"
+    return "ok"

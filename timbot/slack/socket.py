@@ -56,6 +56,8 @@ async def _socket_mode(
     async with response_client() as http, contextlib.AsyncExitStack() as stack:
         tim = TimClient.from_settings(settings)
         stack.push_async_callback(tim.aclose)
+        if tim.shared is not None:  # REDIS_URL: unreachable, it warns once and the app starts anyway
+            await tim.shared.start()
         bolt = build_app(settings, tim=tim, http=http, tasks=tasks)
         client = ReconnectingClient(
             app_token=app_token.get_secret_value(),

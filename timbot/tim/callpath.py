@@ -14,10 +14,11 @@ import httpx
 from pydantic import SecretStr
 
 from timbot.errors import TimApiError, TimError, TimProtocolError, TimTransportError
+from timbot.shared.pacing import Pacing
+from timbot.shared.redis_cache import AnswerCache
+from timbot.tim import priority
 from timbot.tim.auth import AdminSigAuth
-from timbot.tim.cache import SingleFlightCache
 from timbot.tim.codes import explain
-from timbot.tim.pacing import Pacer
 from timbot.tim.retry import TENCENT_POLICY, RetryPolicy
 
 __all__ = ["CallPath", "redact_httpx_log"]
@@ -91,8 +92,9 @@ class CallPath:
         http: the shared client (``base_url`` and ``auth`` set).
         auth: the admin-sig auth of ``http`` (renewed on 70001/70052).
         secret_key: the app key, only to scrub it from Tencent's error texts.
-        pacers: one pacer per endpoint; ``default_pacer`` for endpoints not listed.
-        cache: the answer cache.
+        pacers: one pacer per endpoint (in-process or Redis); ``default_pacer`` for endpoints not listed.
+            Each call is paced at the priority of the task making it (:func:`timbot.tim.priority.current`).
+        cache: the answer cache (in-process or Redis).
         timeout: seconds per HTTP try (for messages).
         policy: which failures are retried and how long to wait (:data:`TENCENT_POLICY` by default).
         sleep: coroutine used for backoff and rate-limit waits (injectable for tests).
@@ -105,9 +107,9 @@ class CallPath:
         http: httpx.AsyncClient,
         auth: AdminSigAuth,
         secret_key: SecretStr,
-        pacers: Mapping[str, Pacer],
-        default_pacer: Pacer,
-        cache: SingleFlightCache[bytes],
+        pacers: Mapping[str, Pacing],
+        default_pacer: Pacing,
+        cache: AnswerCache,
         timeout: float = 5.0,
         policy: RetryPolicy = TENCENT_POLICY,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -202,7 +204,7 @@ class CallPath:
         retried, the final error otherwise."""
         try:
             # counted by the pacer from when the request ends: it reached Tencent before that
-            async with self._pacers.get(endpoint, self._default_pacer).hold():
+            async with self._pacers.get(endpoint, self._default_pacer).hold(priority.current()):
                 self.calls_made += 1
                 response = await self.http.post(f"/v4/{endpoint}", json=body)
         except httpx.TimeoutException as exc:

@@ -11,11 +11,14 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from pydantic import SecretStr
 
+from timbot.shared.cache import SingleFlightCache
+from timbot.shared.pacing import Pacer, Pacing
+from timbot.shared.redis_cache import AnswerCache, RedisAnswerCache
+from timbot.shared.redis_pacing import RedisPacer
+from timbot.shared.store import SharedRedis
 from timbot.tim.auth import AdminSigAuth
-from timbot.tim.cache import SingleFlightCache
 from timbot.tim.callpath import CallPath
 from timbot.tim.calls import APPID_GROUP_LIST, AV_MEMBERS, GROUP_INFO, JOINED_GROUP_LIST, TencentCalls
-from timbot.tim.pacing import Pacer
 from timbot.tim.retry import TENCENT_POLICY, RetryPolicy
 
 if TYPE_CHECKING:
@@ -54,6 +57,8 @@ class TimClient(TencentCalls):
         list_rate: calls per second allowed to ``get_appid_group_list`` (Tencent: 1).
         other_rate: calls per second allowed to each of the other four APIs (Tencent: 200).
         sleep: coroutine used for backoff and rate-limit waits (injectable for tests).
+        shared: the bot's Redis (``REDIS_URL``): pacing and the answer cache are then shared by every
+            process of the bot; in-process when None. The caller closes it.
     """
 
     def __init__(
@@ -76,6 +81,7 @@ class TimClient(TencentCalls):
         list_rate: float = 1.0,
         other_rate: float = 200.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        shared: SharedRedis | None = None,
     ) -> None:
         key = secret_key if isinstance(secret_key, SecretStr) else SecretStr(secret_key)
         auth = AdminSigAuth(sdkappid=sdkappid, secret_key=key, identifier=admin)
@@ -93,12 +99,27 @@ class TimClient(TencentCalls):
         )
         # sliding windows of 1 s plus a margin (jitter between here and Tencent): bursts under the limit
         # leave at once, and no window ever holds more calls than Tencent allows
+        # (in Redis, the same windows for every process of the bot together)
+        def pacer(name: str, rate: float, window: float = 1.0, margin: float = 0.05) -> Pacing:
+            if shared is None:
+                return Pacer(rate_per_second=rate, window=window, margin=margin)
+            return RedisPacer(shared=shared, name=name, rate_per_second=rate, window=window, margin=margin)
+
         paced = (JOINED_GROUP_LIST, GROUP_INFO, AV_MEMBERS)
-        pacers = {e: Pacer(rate_per_second=other_rate, margin=0.05) for e in paced}
-        pacers[APPID_GROUP_LIST] = Pacer(  # one call at a time, 1/list_rate s (plus a margin) apart
-            rate_per_second=list_rate, window=1 / list_rate, margin=min(0.05, 0.1 / list_rate)
+        pacers = {e: pacer(e, other_rate) for e in paced}
+        # one call at a time, 1/list_rate s (plus a margin) apart
+        pacers[APPID_GROUP_LIST] = pacer(
+            APPID_GROUP_LIST, list_rate, window=1 / list_rate, margin=min(0.05, 0.1 / list_rate)
         )
         least = cache_bytes / cache_size  # so that at most cache_size answers are kept
+        local: SingleFlightCache[bytes] = SingleFlightCache(
+            maxsize=cache_bytes, ttl=cache_ttl, getsizeof=lambda raw: max(len(raw), least)
+        )
+        cache: AnswerCache = local
+        if shared is not None and cache_ttl > 0:
+            cache = RedisAnswerCache(shared=shared, ttl=cache_ttl, entry_bytes=cache_bytes, local=local)
+        self.shared = shared
+        self._owns_shared = False
         overrides: dict[str, Any] = {
             "max_tries": max_tries,
             "backoff": backoff,
@@ -113,10 +134,8 @@ class TimClient(TencentCalls):
             auth=auth,
             secret_key=key,
             pacers=pacers,
-            default_pacer=Pacer(rate_per_second=other_rate, margin=0.05),  # sns/group_get and anything else
-            cache=SingleFlightCache(
-                maxsize=cache_bytes, ttl=cache_ttl, getsizeof=lambda raw: max(len(raw), least)
-            ),
+            default_pacer=pacer("other", other_rate),  # sns/group_get and anything else
+            cache=cache,
             timeout=timeout,
             policy=policy,
             sleep=sleep,
@@ -139,7 +158,9 @@ class TimClient(TencentCalls):
             settings: the loaded settings.
             transport: an httpx transport (tests, the in-process emulator); real HTTP when None.
             options: any other keyword of the constructor, overriding what the settings give
-                (``timbot check`` makes one try with no cache; tests use short timeouts).
+                (``timbot check`` makes one try with no cache; tests use short timeouts). Without
+                ``shared``, the client shares through ``REDIS_URL`` when it is set, and closes that
+                connection with itself.
 
         Raises:
             ConfigError: naming the first required variable that is missing.
@@ -147,7 +168,10 @@ class TimClient(TencentCalls):
         settings.require("tim_sdkappid", "tim_secret_key")
         assert settings.tim_sdkappid is not None and settings.tim_secret_key is not None
         arguments: dict[str, Any] = {"cache_ttl": settings.timbot_cache_ttl, **options}
-        return cls(
+        owned = "shared" not in arguments
+        if owned:
+            arguments["shared"] = SharedRedis.from_settings(settings)
+        client = cls(
             sdkappid=settings.tim_sdkappid,
             secret_key=settings.tim_secret_key,
             base_url=settings.tim_url,
@@ -155,10 +179,14 @@ class TimClient(TencentCalls):
             transport=transport,
             **arguments,
         )
+        client._owns_shared = owned
+        return client
 
     async def aclose(self) -> None:
-        """Cancel calls in flight and close the HTTP connections."""
+        """Cancel calls in flight and close the HTTP connections (and the Redis one it opened)."""
         await self._path.aclose()
+        if self._owns_shared and self.shared is not None:
+            await self.shared.aclose()
 
     async def __aenter__(self) -> TimClient:
         return self
