@@ -36,8 +36,8 @@ def _forgeries() -> list[tuple[str, Any]]:
     return [
         ("missing", lambda body: {"content-type": "application/x-www-form-urlencoded"}),
         ("wrong-secret", lambda body: signed_headers(body, secret="not-the-signing-secret")),
-        ("stale", lambda body: signed_headers(body, timestamp=now - 301)),
-        ("future", lambda body: signed_headers(body, timestamp=now + 301)),
+        ("stale", lambda body: signed_headers(body, timestamp=now - 310)),
+        ("future", lambda body: signed_headers(body, timestamp=now + 310)),
         ("swapped-body", lambda body: signed_headers(body.replace("C0GENERAL", "C0ELSEWHERE"))),
         ("bad-timestamp", lambda body: {**signed_headers(body), "x-slack-request-timestamp": "soon"}),
         ("empty-signature", lambda body: {**signed_headers(body), "x-slack-signature": ""}),
