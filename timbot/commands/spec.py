@@ -10,10 +10,11 @@ and, for the follow menus and exports, which rows it shows and its CSV columns. 
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, Protocol, TypeVar
 
+from timbot.commands.export import Chunk
 from timbot.commands.grammar import Args
 from timbot.commands.queries import FriendsQuery, GroupQuery, GroupsQuery, JoinedQuery, RoomQuery
 from timbot.commands.results import Page, PagerButton
@@ -112,7 +113,11 @@ class CommandSpec(Generic[Q]):
             the user the wrong way (``/im-room`` on a group that is not a live room answers 10007, which
             elsewhere means a missing permission).
         rows: what the rows of its pages name and can be followed to (``timbot.commands.follow.Row``).
-        csv_columns: the columns of its CSV export (none yet).
+        csv_columns: query -> the header of its CSV export (the column names, ``error`` last).
+        csv_walk: ``(client, query) -> chunks of rows``: the whole result, every page, in order (the rows'
+            cells in the order of ``csv_columns``; see :mod:`timbot.commands.export`).
+        csv_size: ``(client, query) -> rows``: the size of the export as Tencent counts it, before the
+            walk (None when Tencent does not say); an answer the walk's first call reuses from the cache.
     """
 
     name: str
@@ -125,7 +130,9 @@ class CommandSpec(Generic[Q]):
     fetch: Callable[[TimApi, PageState, Q], Awaitable[Page]]
     explains: Mapping[int, str] = field(default_factory=dict)
     rows: tuple[Row, ...] = field(default=())
-    csv_columns: tuple[str, ...] = field(default=())
+    csv_columns: Callable[[Q], tuple[str, ...]]
+    csv_walk: Callable[[TimApi, Q], AsyncIterator[Chunk]]
+    csv_size: Callable[[TimApi, Q], Awaitable[int | None]]
 
     @property
     def kind(self) -> str:

@@ -7,15 +7,18 @@ groups only with ``WithNoActiveGroups``, topic-enabled communities with ``Suppor
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Final
 
 from timbot.commands import grammar
+from timbot.commands.export import Chunk, Id, Stamp
 from timbot.commands.follow import follows_of, group_follows, group_row
 from timbot.commands.queries import JoinedQuery
 from timbot.commands.results import JoinedPage
 from timbot.commands.spec import CommandSpec, TimApi, by_offset, offset_of, page_count, pager
 from timbot.commands.state import PageState
 from timbot.errors import UsageError
+from timbot.tim.models import JoinedGroupList
 
 USAGE = (
     "/im-joined USER_ID [--type TYPE] [--huge] [--inactive] [--topics] [--limit N]\n"
@@ -65,6 +68,44 @@ async def fetch(client: TimApi, state: PageState, query: JoinedQuery) -> JoinedP
                                          for g in answer.groups))
 
 
+#: Groups asked for in one ``get_joined_group_list`` of an export.
+WALK_PAGE: Final = 1000
+#: The columns of a row per joined group.
+CSV_COLUMNS: Final = ("group_id", "name", "type", "member_count", "max_members", "role", "joined", "error")
+
+
+def csv_columns(query: JoinedQuery) -> tuple[str, ...]:
+    """A row per group joined, with the user's role and join time."""
+    return CSV_COLUMNS
+
+
+async def _walk_page(client: TimApi, query: JoinedQuery, offset: int) -> JoinedGroupList:
+    return await client.get_joined_group_list(
+        member_account=query.user_id, limit=WALK_PAGE, offset=offset, group_type=query.group_type,
+        with_huge_groups=query.huge, with_no_active_groups=query.inactive, support_topic=query.topics,
+        group_base_info_filter=_FIELDS, self_info_filter=("Role", "JoinTime"),
+    )
+
+
+async def csv_size(client: TimApi, query: JoinedQuery) -> int:
+    """Tencent's ``TotalCount`` (the walk's first call, answered from the cache)."""
+    return (await _walk_page(client, query, 0)).total_count
+
+
+async def csv_walk(client: TimApi, query: JoinedQuery) -> AsyncIterator[Chunk]:
+    """Every group joined, ``Limit``/``Offset`` until ``TotalCount``."""
+    offset = 0
+    while True:
+        answer = await _walk_page(client, query, offset)
+        rows = [(Id(g.group_id), g.name, g.type, g.member_num, g.max_member_num,
+                 g.self_info.role if g.self_info else None,
+                 Stamp(g.self_info.join_time) if g.self_info else None, "") for g in answer.groups]
+        yield Chunk(rows=list(rows), total=answer.total_count if offset == 0 else None)
+        offset += len(answer.groups)
+        if not answer.groups or offset >= answer.total_count:
+            return
+
+
 SPEC = CommandSpec(
     name="/im-joined",
     summary="List the groups a user has joined",
@@ -74,6 +115,9 @@ SPEC = CommandSpec(
     build=build,
     command_line=command_line,
     fetch=fetch,
+    csv_columns=csv_columns,
+    csv_walk=csv_walk,
+    csv_size=csv_size,
     rows=(group_row("the groups the user has joined"),),
     explains={
         10019: "the user does not exist in this app; check the UserID",
