@@ -61,7 +61,7 @@ class FakeSlack:
                 "url": "https://home.slack.com/",
                 "user": "timbot",
             },
-            headers={"x-oauth-scopes": "commands,users:read"},  # as Slack does: the token's scopes
+            headers={"x-oauth-scopes": "commands,users:read,chat:write,im:write,files:write"},  # as Slack does: the token's scopes
         )
 
     def reset(self) -> None:

@@ -74,6 +74,8 @@ class _Page:
     buttons: tuple[PagerButton, ...] = ()
     #: the Share button: its value is the page's own state, encoded (None when the page cannot be shared)
     share: PagerButton | None = None
+    #: the Export CSV button (first page of an answer with more pages): its value is page 1's state
+    export: PagerButton | None = None
     #: each row's follow options (action ``timbot_follow``, values encoded), keyed by the ID the row names,
     #: in the order of the rows
     follows: dict[str, tuple[PagerButton, ...]] = field(default_factory=dict)

@@ -22,6 +22,9 @@ from timbot.commands.state import OffsetCursor, PageState, advance, encode, fit,
 from timbot.tim.models import AppGroupList, AVMemberPage, FriendLists, GroupInfo, JoinedGroupList
 
 __all__ = [
+    "CANCEL_EXPORT",
+    "EXPORT",
+    "EXPORT_LABEL",
     "FOLLOW",
     "NEXT",
     "PAGER_ACTIONS",
@@ -46,7 +49,13 @@ SHARE: Final = "timbot_share"
 #: The ``action_id`` of every follow element (a row's button or menu, the page's follow select): its value
 #: names the command to answer (:mod:`timbot.commands.follow`).
 FOLLOW: Final = "timbot_follow"
-PAGER_ACTIONS: Final[tuple[str, ...]] = (NEXT, PREV, SHARE, FOLLOW)
+#: The ``action_id`` of the Export CSV button (its value is page 1's state, encoded as a page button's) and of
+#: the Cancel button on an export's progress message (its value names the export).
+EXPORT: Final = "timbot_export"
+CANCEL_EXPORT: Final = "timbot_export_cancel"
+PAGER_ACTIONS: Final[tuple[str, ...]] = (NEXT, PREV, SHARE, FOLLOW, EXPORT, CANCEL_EXPORT)
+#: The Export CSV button's label.
+EXPORT_LABEL: Final = "Export CSV"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -174,7 +183,8 @@ def pager(state: PageState, *, nxt: PageState | None, prev: PageState | None) ->
         prev: the state Previous leads to, if there is a previous page.
 
     Returns:
-        ``number``, ``buttons`` and ``share`` (the page's own state, encoded, for the Share button), as
+        ``number``, ``buttons``, ``share`` (the page's own state, encoded, for the Share button) and, on the
+        first page of an answer with more pages, ``export`` (the Export CSV button, page 1's state), as
         keyword arguments of a page type (the spec adds ``header``).
     """
     buttons = []
@@ -184,4 +194,6 @@ def pager(state: PageState, *, nxt: PageState | None, prev: PageState | None) ->
     if nxt is not None:
         buttons.append(PagerButton(label="Next ▶", action_id=NEXT, value=encode(nxt), primary=True))
     share = PagerButton(label="Share", action_id=SHARE, value=encode(state))
-    return {"number": state.page, "buttons": tuple(buttons), "share": share}
+    export = (PagerButton(label=EXPORT_LABEL, action_id=EXPORT, value=share.value)
+              if state.page == 1 and nxt is not None else None)
+    return {"number": state.page, "buttons": tuple(buttons), "share": share, "export": export}

@@ -23,8 +23,9 @@ from timbot.tim.client import TimClient
 __all__ = ["ACTIONS", "BOT_SCOPES", "COMMANDS", "build_app"]
 
 #: The bot token scopes timbot needs (``manifest.yaml`` asks for these; ``timbot check`` verifies the token
-#: has them): the commands, and ``users:read`` for the access checks' ``users.info``.
-BOT_SCOPES: tuple[str, ...] = ("commands", "users:read")
+#: has them): the commands, ``users:read`` for the access checks' ``users.info``, and for the CSV exports
+#: ``chat:write`` (the progress message), ``im:write`` (the DM) and ``files:write`` (the file).
+BOT_SCOPES: tuple[str, ...] = ("commands", "users:read", "chat:write", "im:write", "files:write")
 #: The ``action_id`` of the buttons timbot answers (the commands come from the registry).
 ACTIONS: tuple[str, ...] = PAGER_ACTIONS
 

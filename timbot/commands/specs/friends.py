@@ -19,7 +19,7 @@ from timbot.commands.state import PageState
 from timbot.errors import UsageError
 
 USAGE = (
-    "/im-friends USER_ID [LIST_NAME ...]\n"
+    "/im-friends USER_ID [LIST_NAME ...] [--csv]\n"
     "  a user's friend lists with their counts;\n"
     f"  named lists (at most {MAX_LIST_NAMES}) with their friends"
 )
@@ -117,7 +117,7 @@ SPEC = CommandSpec(
     name="/im-friends",
     summary="Show a user's friend lists, or the friends in named lists",
     usage=USAGE,
-    flags={},
+    flags={"csv": False},
     query=FriendsQuery,
     build=build,
     command_line=command_line,

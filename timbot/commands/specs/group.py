@@ -23,7 +23,7 @@ from timbot.tim.models import GroupInfo
 __all__ = ["BASE_FIELDS", "CARDS_PER_PAGE", "MEMBERS_PER_PAGE", "SPEC"]
 
 USAGE = (
-    "/im-group GROUP_ID [GROUP_ID ...]\n"
+    "/im-group GROUP_ID [GROUP_ID ...] [--csv]\n"
     f"  one group: its card and members; several (at most {MAX_GROUP_IDS}): a card each"
 )
 MEMBERS_PER_PAGE: Final = 20
@@ -150,7 +150,7 @@ SPEC = CommandSpec(
     name="/im-group",
     summary="Show a group's card and members, or the cards of several groups",
     usage=USAGE,
-    flags={},
+    flags={"csv": False},
     query=GroupQuery,
     build=build,
     command_line=command_line,

@@ -26,7 +26,7 @@ from timbot.tim.models import GroupInfo
 __all__ = ["CHUNK", "ROW_FIELDS", "SPEC"]
 
 USAGE = (
-    "/im-groups [TYPE] [--limit N]\n"
+    "/im-groups [TYPE] [--limit N] [--csv]\n"
     "  the app's groups with their names, N per page (default 20, at most 100)\n"
     "  TYPE: Public, Private (Work), ChatRoom (Meeting), AVChatRoom (Live), BChatRoom, Community"
 )
@@ -125,7 +125,7 @@ SPEC = CommandSpec(
     name="/im-groups",
     summary="List the Chat app's groups, optionally of one type",
     usage=USAGE,
-    flags={"limit": True},
+    flags={"limit": True, "csv": False},
     query=GroupsQuery,
     build=build,
     command_line=command_line,

@@ -21,7 +21,7 @@ from timbot.errors import UsageError
 from timbot.tim.models import JoinedGroupList
 
 USAGE = (
-    "/im-joined USER_ID [--type TYPE] [--huge] [--inactive] [--topics] [--limit N]\n"
+    "/im-joined USER_ID [--type TYPE] [--huge] [--inactive] [--topics] [--limit N] [--csv]\n"
     "  the groups a user has joined; --huge adds AVChatRoom (live) groups (--type AVChatRoom implies it),\n"
     "  --inactive adds inactive Private groups, --topics (with --type Community) only topic-enabled\n"
     "  communities"
@@ -110,7 +110,8 @@ SPEC = CommandSpec(
     name="/im-joined",
     summary="List the groups a user has joined",
     usage=USAGE,
-    flags={"type": True, "huge": False, "inactive": False, "topics": False, "limit": True},
+    flags={"type": True, "huge": False, "inactive": False, "topics": False, "limit": True,
+           "csv": False},
     query=JoinedQuery,
     build=build,
     command_line=command_line,

@@ -21,7 +21,7 @@ from timbot.commands.state import PageState, TimeCursor, advance, fit, previous
 from timbot.errors import TimError, UsageError
 
 USAGE = (
-    "/im-room GROUP_ID [--mark N]\n"
+    "/im-room GROUP_ID [--mark N] [--csv]\n"
     "  the online members of an audio-video group (with --mark, only those marked N)"
 )
 ROOM_PER_PAGE: Final = 25
@@ -111,7 +111,7 @@ SPEC = CommandSpec(
     name="/im-room",
     summary="List the online members of an audio-video group (live room)",
     usage=USAGE,
-    flags={"mark": True},
+    flags={"mark": True, "csv": False},
     query=RoomQuery,
     build=build,
     command_line=command_line,
