@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import traceback
@@ -18,7 +19,8 @@ from starlette.routing import Route
 from timbot.bodylimit import DEFAULT_MAX_BODY, BodyLimit
 from timbot.errors import ConfigError
 from timbot.settings import Settings, load_settings
-from timbot.slack.app import build_app, received_now
+from timbot.slack.app import build_app, build_exports, received_now
+from timbot.slack.exports import Exports
 from timbot.slack.respond import response_client
 from timbot.slack.serving import ensure_logging, tune_gc
 from timbot.slack.tasks import TaskRegistry
@@ -76,6 +78,7 @@ class TimbotASGI:
         self._stack: contextlib.AsyncExitStack | None = None
         self._handler: AsyncSlackRequestHandler | None = None
         self.tasks = TaskRegistry()
+        self.exports: Exports | None = None
         self.max_body = settings.timbot_max_body if settings is not None else DEFAULT_MAX_BODY
         self.routes = Starlette(
             routes=[
@@ -109,7 +112,9 @@ class TimbotASGI:
             tim = factory(settings, self._tim_transport)
             stack.push_async_callback(tim.aclose)
             self.tasks = TaskRegistry()
-            bolt = build_app(settings, tim=tim, http=http, tasks=self.tasks)
+            uploads = await stack.enter_async_context(httpx.AsyncClient())
+            self.exports = build_exports(settings, tim=tim, http=uploads)
+            bolt = build_app(settings, tim=tim, http=http, tasks=self.tasks, exports=self.exports)
             self._handler = AsyncSlackRequestHandler(bolt)
             self._stack = stack.pop_all()
         if self.tune_process:
@@ -117,7 +122,10 @@ class TimbotASGI:
 
     async def shutdown(self) -> None:
         """Refuse new requests, let acknowledged answers finish (up to the grace period), close clients."""
-        cancelled = await self.tasks.drain(self._grace)
+        exports = self.exports.drain(self._grace) if self.exports is not None else asyncio.sleep(0, 0)
+        cancelled, interrupted = await asyncio.gather(self.tasks.drain(self._grace), exports)
+        if interrupted:
+            logger.warning("shutdown: %d export(s) interrupted after %.0f s", interrupted, self._grace)
         if cancelled:
             logger.warning("shutdown: %d answer(s) did not finish in %.0f s", cancelled, self._grace)
         self._handler = None

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     timbot_cache_ttl: float = Field(default=30.0, ge=0, le=3600)
     #: whether answers carry a Share button (post the page in the channel)
     timbot_allow_share: bool = True
+    #: CSV exports walked at once by one process (the others wait, queued)
+    timbot_export_limit: int = Field(default=2, ge=1, le=16)
     #: the largest request body accepted, in bytes (Slack's payloads are far smaller); 413 above it
     timbot_max_body: int = Field(default=DEFAULT_MAX_BODY, ge=65_536, le=1_073_741_824)
     #: ``timbot socket``: seconds before the first new attempt when Slack cannot be reached (doubled after
