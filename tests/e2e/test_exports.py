@@ -203,3 +203,32 @@ def test_tencent_failing_mid_walk_says_so_in_words(fresh: Stack) -> None:
     fresh.answer(fresh.command("/im-room", "@TGS#a8GR2rdB4 --mark 1001 --csv"))
     final = _final(fresh, _dm(fresh))
     assert "The export failed" in final["text"] and "10002" in final["text"]
+
+
+def test_more_exports_than_the_limit_are_queued(fresh: Stack) -> None:
+    fresh.emulator.faults.delay(0.4, times=None, endpoint="get_group_info")
+    fresh.answer(fresh.command("/im-groups", "Private --csv"))  # TIMBOT_EXPORT_LIMIT is 2 by default
+    fresh.answer(fresh.command("/im-groups", "ChatRoom --csv", user="U0BOB"))
+    fresh.answer(fresh.command("/im-groups", "Community --csv", user="U0CAROL"))
+    carol = _dm(fresh, "U0CAROL")
+    fresh.slack.wait_for(lambda: bool(fresh.slack.versions(carol)))
+    assert "Export queued" in fresh.slack.versions(carol)[0][0]["text"]
+    final = _final(fresh, carol)
+    assert "Export finished" in final["text"] and "200 rows" in final["text"]
+    _idle(fresh)
+
+
+def test_shutdown_past_the_grace_says_interrupted() -> None:
+    emulator = Emulator(seed=0)
+    emulator.faults.delay(1.0, times=None, endpoint="get_group_info")
+    with running_stack(emulator, grace=1.0) as stack:
+        stack.answer(stack.command("/im-groups", "--csv"))
+        channel = _dm(stack)
+        stack.slack.wait_for(lambda: bool(stack.slack.versions(channel)))
+        started = time.monotonic()
+        stack.server.stop()  # SIGTERM: the lifespan shutdown drains within the grace
+        assert time.monotonic() - started < 6
+        final = stack.slack.versions(channel)[-1][-1]
+        assert "interrupted because timbot restarted" in final["text"]
+        assert "timbot_export_cancel" not in str(final) and not stack.slack.shared_files(channel)
+    assert not _leftovers()
