@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from timbot import __version__
 from timbot.errors import ConfigError
@@ -20,6 +21,7 @@ examples:
   timbot run --demo "/im-groups Public --limit 5"
   timbot run --demo --page 2 "/im-groups"
   timbot run --demo --json "/im-group @TGS#1ABC" > message.json   (paste into Block Kit Builder)
+  timbot run --demo --out /tmp "/im-groups Public --csv"   (the whole result as a CSV file)
 
 exit status: 0 answered; 1 Tencent (or Slack) error; 2 usage or configuration error."""
 
@@ -39,6 +41,13 @@ def _port(text: str) -> int:
     if value > 65535:
         raise argparse.ArgumentTypeError(f"not a TCP port: {value}")
     return value
+
+
+def _directory(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"not a directory: {text!r}")
+    return path
 
 
 def _latency(text: str) -> float:
@@ -92,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print the Block Kit message Slack would receive")
     run.add_argument("--page", type=_positive, default=1, metavar="N", help="follow Next N-1 times")
     run.add_argument("--demo", action="store_true", help="use the built-in emulator instead of Tencent")
+    run.add_argument("--out", type=_directory, default=None, metavar="DIR",
+                     help="where a --csv export's file goes (default: the current directory)")
     sub.add_parser(
         "check",
         help="check the configuration, Tencent and Slack, one line per check",
@@ -148,7 +159,7 @@ def _demo(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from timbot.console.run import run_once
 
-    return run_once(" ".join(args.text), as_json=args.json, page=args.page, demo=args.demo)
+    return run_once(" ".join(args.text), as_json=args.json, page=args.page, demo=args.demo, out_dir=args.out)
 
 
 def _check(args: argparse.Namespace) -> int:

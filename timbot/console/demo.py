@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from timbot.console.mrkdwn import Style, use_color
@@ -108,19 +109,24 @@ class DemoConsole:
         elif lowered in _NEXT or lowered in _PREV or lowered.isdigit():
             await self._press("n" if lowered in _NEXT else "p" if lowered in _PREV else lowered)
         elif word.startswith("/") or lowered.startswith("im-"):
-            await self._show(await reply_line(self.client, word))
+            await self._show(await reply_line(self.client, word, progress=self.out))
         else:
             self._say(f"unknown input {word[:40]!r}: type a command such as /im-groups, or help")
         return True
 
     async def _press(self, key: str) -> None:
         from timbot.answer import reply_click, reply_follow
-        from timbot.commands.spec import FOLLOW
+        from timbot.commands.spec import EXPORT, FOLLOW
+        from timbot.console.export import export_button
 
         button = find_button(self.message, key) if self.message is not None else None
         if button is None:
             what = {"n": "no Next button", "p": "no Previous button"}.get(key, f"no button [{key}]")
             self._say(f"{what} on this answer" if self.message is not None else "run a command first")
+            return
+        if button.action_id == EXPORT:  # Export CSV: the whole result to a file in the current directory
+            exported = await export_button(self.client, button.value, out_dir=Path.cwd(), stream=self.out)
+            await self._show(exported)
             return
         if button.action_id == FOLLOW:  # a row's follow button: the command it names, as if typed
             await self._show(await reply_follow(self.client, button.value))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from timbot.commands.export import MAX_ROWS
@@ -14,7 +15,7 @@ from timbot.errors import ExportTooLarge, TimApiError
 from timbot.exports.csvfile import CsvFile
 from timbot.tim.priority import as_export
 
-__all__ = ["Progress", "Written", "check_size", "write_export"]
+__all__ = ["Progress", "Written", "check_size", "file_name", "write_export"]
 
 #: ``(rows written, total or None)``, awaited after every chunk of rows.
 Progress = Callable[[int, int | None], Awaitable[None]]
@@ -33,6 +34,17 @@ class Written:
     rows: int
     errors: int
     total: int | None
+
+
+def file_name(query: Query, *, now: datetime | None = None) -> str:
+    """The export's file name: ``timbot-im-groups-20261201-235012.csv`` (UTC).
+
+    Args:
+        query: what is exported.
+        now: the time in the name (now when omitted).
+    """
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+    return f"timbot-{for_query(query).name.lstrip('/')}-{stamp}.csv"
 
 
 def _narrow(query: Query) -> str:

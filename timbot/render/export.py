@@ -16,7 +16,7 @@ from timbot.commands.results import ExportStatus
 from timbot.render.escape import clip, escape, one_line
 from timbot.render.message import Message
 
-__all__ = ["duration", "export_started", "progress_line", "render_export"]
+__all__ = ["duration", "export_saved", "export_started", "progress_line", "render_export"]
 
 #: Each state's emoji and opening words (the languages branch makes these catalog entries).
 _STATES: Final[dict[str, tuple[str, str]]] = {
@@ -93,4 +93,20 @@ def export_started(header: str, *, total: int | None) -> Message:
     text = (f":inbox_tray: Export started{size}: `{clip(escape(one_line(header)), 300)}`\n"
             "The CSV file will arrive in your direct message with timbot, with its progress there.")
     block = SectionBlock(block_id="export:started", text=MarkdownTextObject(text=text))
+    return Message(text=text, blocks=[block])
+
+
+def export_saved(path: str, *, rows: int, errors: int, seconds: float) -> Message:
+    """The terminal's answer to ``--csv`` (the demo, ``timbot run``): where the file is, and its rows.
+
+    Args:
+        path: the file written.
+        rows: its rows after the header.
+        errors: the rows with an error.
+        seconds: how long the export took.
+    """
+    errored = f"{_rows(errors)} with an error" if errors else "no row with an error"
+    took = duration(seconds)
+    text = f":white_check_mark: Wrote {_rows(rows)} to `{escape(path)}` in {took} ({errored})."
+    block = SectionBlock(block_id="export:saved", text=MarkdownTextObject(text=text))
     return Message(text=text, blocks=[block])

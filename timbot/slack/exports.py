@@ -15,7 +15,6 @@ import secrets
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
@@ -25,7 +24,7 @@ from timbot.commands.registry import for_query
 from timbot.commands.results import ExportStatus, PagerButton
 from timbot.commands.spec import CANCEL_EXPORT, TimApi
 from timbot.errors import DeliveryError, ExportBusy
-from timbot.exports.walk import check_size, write_export
+from timbot.exports.walk import check_size, file_name, write_export
 from timbot.render import Message
 from timbot.render.export import export_started, progress_line, render_export
 from timbot.slack.dm import Delivery, UpdateBudget
@@ -72,12 +71,6 @@ class Export:
         return ExportStatus(header=self.header, state=self.state, rows=self.rows, total=self.total,
                             seconds=seconds, left=left, errors=self.errors, failure=self.failure,
                             cancel=cancel)
-
-
-def file_name(query: Query, *, now: datetime | None = None) -> str:
-    """``timbot-im-groups-20261201-235012.csv``."""
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
-    return f"timbot-{for_query(query).name.lstrip('/')}-{stamp}.csv"
 
 
 class Exports:
