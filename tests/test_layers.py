@@ -29,7 +29,9 @@ ALLOWED: dict[str, set[str]] = {
     "slack": {"errors", "settings", "tim", "commands", "render", "answer", "exports"},
     "console": {"errors", "settings", "tim", "commands", "render", "slack", "answer", "emulator", "exports"},
     "asgi": {"errors", "settings", "tim", "slack", "bodylimit"},
-    "cli": {"errors", "settings", "tim", "console", "slack", "asgi", "emulator"},
+    # the export worker (`timbot worker`): an edge like asgi, over the Slack delivery and the Redis queue
+    "worker": {"errors", "settings", "tim", "slack"},
+    "cli": {"errors", "settings", "tim", "console", "slack", "asgi", "emulator", "worker"},
 }
 #: Single modules a layer may import from a layer it may not import as a whole.
 ALLOWED_MODULES: dict[str, set[str]] = {

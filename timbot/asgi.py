@@ -21,6 +21,7 @@ from timbot.errors import ConfigError
 from timbot.settings import Settings, load_settings
 from timbot.slack.app import build_app, build_exports, received_now
 from timbot.slack.exports import Exports
+from timbot.slack.queue import QueuedExports, connect_queue
 from timbot.slack.respond import response_client
 from timbot.slack.serving import ensure_logging, tune_gc
 from timbot.slack.tasks import TaskRegistry
@@ -78,7 +79,7 @@ class TimbotASGI:
         self._stack: contextlib.AsyncExitStack | None = None
         self._handler: AsyncSlackRequestHandler | None = None
         self.tasks = TaskRegistry()
-        self.exports: Exports | None = None
+        self.exports: Exports | QueuedExports | None = None
         self.max_body = settings.timbot_max_body if settings is not None else DEFAULT_MAX_BODY
         self.routes = Starlette(
             routes=[
@@ -113,7 +114,12 @@ class TimbotASGI:
             stack.push_async_callback(tim.aclose)
             self.tasks = TaskRegistry()
             uploads = await stack.enter_async_context(httpx.AsyncClient())
-            self.exports = build_exports(settings, tim=tim, http=uploads)
+            queue = await connect_queue(settings)
+            if queue is not None:  # REDIS_URL: jobs for `timbot worker`
+                stack.push_async_callback(queue.disconnect)
+                self.exports = QueuedExports(settings=settings, tim=tim, queue=queue)
+            else:
+                self.exports = build_exports(settings, tim=tim, http=uploads)
             bolt = build_app(settings, tim=tim, http=http, tasks=self.tasks, exports=self.exports)
             self._handler = AsyncSlackRequestHandler(bolt)
             self._stack = stack.pop_all()

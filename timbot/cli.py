@@ -1,4 +1,4 @@
-"""The ``timbot`` command line: serve, socket, demo, run, check and emulator (heavy imports are lazy)."""
+"""The ``timbot`` command line: serve, socket, demo, run, check, emulator and worker (heavy imports lazy)."""
 
 from __future__ import annotations
 
@@ -109,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate the settings, sign a UserSig, call Tencent once (get_appid_group_list, "
         "Limit 1) and Slack's auth.test. Exit status 0 only when every check passes. Never prints a secret.",
     )
+    sub.add_parser(
+        "worker",
+        help="run the CSV export jobs queued on Redis (the Procfile's worker; needs REDIS_URL)",
+        description="Take export jobs from the Redis queue (REDIS_URL) and run them: the walk, the file, the "
+        "DM. Without REDIS_URL exports run in the web process and this stops at once with one line.",
+    )
     emulator = sub.add_parser(
         "emulator",
         help="serve the built-in Tencent emulator over HTTP (point TIM_BASE_URL at it)",
@@ -168,6 +174,13 @@ def _check(args: argparse.Namespace) -> int:
     return run_check()
 
 
+def _worker(args: argparse.Namespace) -> int:
+    from timbot.settings import load_settings
+    from timbot.worker import run_worker
+
+    return run_worker(load_settings())
+
+
 def _emulator(args: argparse.Namespace) -> int:
     from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID
     from timbot.emulator.server import run_emulator_server
@@ -192,6 +205,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": _run,
     "check": _check,
     "emulator": _emulator,
+    "worker": _worker,
 }
 
 

@@ -64,5 +64,5 @@ def test_http_mode_settings(manifest: dict[str, Any]) -> None:
 
 def test_procfile() -> None:
     assert (ROOT / "Procfile").read_text(encoding="utf-8") == (
-        "web: uvicorn timbot.asgi:app --host 0.0.0.0 --port ${PORT:-3000}\n"
+        "web: uvicorn timbot.asgi:app --host 0.0.0.0 --port ${PORT:-3000}\nworker: timbot worker\n"
     )

@@ -17,6 +17,7 @@ from timbot.slack.audit import Incoming, audit
 from timbot.slack.authz import Authoriser
 from timbot.slack.dm import Delivery, web_client
 from timbot.slack.exports import Exports
+from timbot.slack.queue import QueuedExports
 from timbot.slack.respond import ResponsePoster
 from timbot.slack.tasks import TaskRegistry
 from timbot.slack.work import Worker
@@ -50,7 +51,7 @@ def build_app(
     tasks: TaskRegistry | None = None,
     authoriser: Authoriser | None = None,
     poster: ResponsePoster | None = None,
-    exports: Exports | None = None,
+    exports: Exports | QueuedExports | None = None,
 ) -> AsyncApp:
     """Build the Bolt app once; nothing in it changes per request and nothing calls the network here.
 

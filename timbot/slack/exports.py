@@ -14,6 +14,7 @@ import os
 import secrets
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
@@ -30,12 +31,16 @@ from timbot.render.export import export_started, progress_line, render_export
 from timbot.slack.dm import Delivery, UpdateBudget
 from timbot.slack.tasks import TaskRegistry
 
-__all__ = ["EXPORT_LIMIT", "Export", "Exports"]
+__all__ = ["EXPORT_LIMIT", "Asked", "Export", "Exports", "Report"]
 
 logger = logging.getLogger(__name__)
 
 #: Exports walked at once in one process by default (``TIMBOT_EXPORT_LIMIT``); the others are queued.
 EXPORT_LIMIT: Final = 2
+#: Awaited with the export when its message is posted and after every chunk of rows.
+Report = Callable[["Export"], Awaitable[None]]
+#: Whether the user asked for the cancellation just received (else the process is stopping).
+Asked = Callable[[], Awaitable[bool]]
 #: Seconds the final update of an interrupted export may take during shutdown.
 _LAST_WORD: Final = 2.0
 
@@ -64,9 +69,9 @@ class Export:
         """Its progress message's content."""
         seconds = now - self.started if self.started is not None else 0.0
         left = None
-        if self.state == "running" and self.total and self.rows and seconds > 0:
+        if self.state in ("running", "restarted") and self.total and self.rows and seconds > 0:
             left = max(0.0, (self.total - self.rows) * seconds / self.rows)
-        live = self.state in ("queued", "running")
+        live = self.state in ("queued", "running", "restarted")
         cancel = PagerButton(label="Cancel", action_id=CANCEL_EXPORT, value=self.id) if live else None
         return ExportStatus(header=self.header, state=self.state, rows=self.rows, total=self.total,
                             seconds=seconds, left=left, errors=self.errors, failure=self.failure,
@@ -117,10 +122,10 @@ class Exports:
         job = Export(id=secrets.token_urlsafe(12), user=user, query=query, header=header, total=size)
         self._by_user[user] = job
         self._by_id[job.id] = job
-        job.task = self.tasks.spawn(self._run(job), name="timbot-export")
+        job.task = self.tasks.spawn(self.run(job), name="timbot-export")
         return export_started(header, total=size)
 
-    def cancel(self, *, export_id: str, user: str) -> bool:
+    async def cancel(self, *, export_id: str, user: str) -> bool:
         """Cancel the export ``export_id`` if ``user`` started it and it still runs."""
         job = self._by_id.get(export_id)
         if job is None or job.user != user or job.task is None or job.task.done():
@@ -147,25 +152,43 @@ class Exports:
         except DeliveryError as exc:  # progress is best effort; the file and the final state matter
             logger.warning("export %s: progress not updated: %s", job.id[:6], exc)
 
-    async def _progress(self, job: Export, rows: int, total: int | None) -> None:
+    async def _progress(self, job: Export, rows: int, total: int | None, report: Report | None) -> None:
         job.rows = rows
         if total is not None:
             job.total = total
         await self._show(job)
+        if report is not None:
+            await report(job)
 
-    async def _run(self, job: Export) -> None:
+    async def run(self, job: Export, *, report: Report | None = None, asked: Asked | None = None,
+                  resumed: bool = False) -> None:
+        """Run one export to its end: the DM, the progress message, the walk, the file, the final state.
+
+        Args:
+            job: the export (with ``channel`` and ``ts`` of its message when an earlier attempt posted it).
+            report: awaited when the message is posted and after every chunk (the queue keeps them).
+            asked: on cancellation, whether the user asked for it (else the process is stopping).
+            resumed: another attempt will follow an interruption (a queued job): say nothing then.
+        """
         path: Path | None = None
         try:
-            job.channel = await self._delivery.open_dm(job.user)
-            job.ts = await self._delivery.post(job.channel, render_export(job.status(now=time.monotonic())))
+            if job.channel is None:
+                job.channel = await self._delivery.open_dm(job.user)
+            if job.ts is None:
+                first = render_export(job.status(now=time.monotonic()))
+                job.ts = await self._delivery.post(job.channel, first)
+                if report is not None:
+                    await report(job)
             async with self._gate:
-                job.state, job.started = "running", time.monotonic()
+                job.state = "restarted" if job.state == "restarted" else "running"
+                job.started = time.monotonic()
                 await self._show(job, final=True)
                 fd, name = tempfile.mkstemp(prefix="timbot-export-", suffix=".csv", dir=self._workdir)
                 os.close(fd)
                 path = Path(name)
                 written = await write_export(self._tim, job.query, path=path,
-                                             progress=lambda rows, total: self._progress(job, rows, total))
+                                             progress=lambda rows, total: self._progress(job, rows, total,
+                                                                                         report))
                 job.rows, job.errors = written.rows, written.errors
                 comment = f"{job.header}: {job.rows:,} rows"
                 await self._delivery.upload(job.channel, path, filename=file_name(job.query),
@@ -174,9 +197,13 @@ class Exports:
             await self._show(job, final=True)
             logger.info("export %s done: %d rows, %d with an error", job.id[:6], job.rows, job.errors)
         except asyncio.CancelledError:
+            if asked is not None and not job.cancel_asked:
+                with contextlib.suppress(Exception):
+                    job.cancel_asked = await asyncio.wait_for(asked(), _LAST_WORD)
             job.state = "cancelled" if job.cancel_asked else "interrupted"
-            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                await asyncio.wait_for(self._show(job, final=True), _LAST_WORD)
+            if job.cancel_asked or not resumed:
+                with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                    await asyncio.wait_for(self._show(job, final=True), _LAST_WORD)
             logger.info("export %s %s after %d rows", job.id[:6], job.state, job.rows)
             if not job.cancel_asked:
                 raise

@@ -21,6 +21,7 @@ from timbot.errors import AccessDenied, ExpiredError
 from timbot.render import Message, error_message
 from timbot.slack.audit import Incoming, audit
 from timbot.slack.exports import Exports
+from timbot.slack.queue import QueuedExports
 from timbot.slack.respond import ResponsePoster
 from timbot.tim.client import TimClient
 
@@ -43,7 +44,7 @@ class Worker:
         exports: runs the CSV exports (``--csv``, Export CSV, Cancel).
     """
 
-    def __init__(self, *, tim: TimClient, poster: ResponsePoster, exports: Exports,
+    def __init__(self, *, tim: TimClient, poster: ResponsePoster, exports: Exports | QueuedExports,
                  share: bool = True) -> None:
         self._tim = tim
         self._poster = poster
@@ -131,7 +132,7 @@ class Worker:
 
     async def _cancel(self, incoming: Incoming) -> None:
         """The Cancel button of a progress message: the export's own task updates the message."""
-        if self._exports.cancel(export_id=incoming.text, user=incoming.user_id):
+        if await self._exports.cancel(export_id=incoming.text, user=incoming.user_id):
             audit(incoming, "cancelled")
             return
         answered = failure(ExpiredError("the export has ended"), what="cancel")
