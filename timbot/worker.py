@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from typing import Any, Final, cast
+from typing import Any, cast
 
 import httpx
 from saq import Worker
@@ -17,13 +17,10 @@ from timbot.slack.queue import SWEEP, export_job, make_queue, queue_base
 from timbot.slack.serving import ensure_logging
 from timbot.tim.client import TimClient
 
-__all__ = ["GRACE", "run_worker"]
+__all__ = ["run_worker"]
 
 logger = logging.getLogger(__name__)
 
-#: Seconds a stopping worker lets its exports finish; then saq cancels them and puts them back on the
-#: queue (without using a try), and the next worker runs them again from the start.
-GRACE: Final = 20
 
 
 async def _work(settings: Settings) -> None:
@@ -41,7 +38,7 @@ async def _work(settings: Settings) -> None:
         # saq types its context as a TypedDict of its own keys; ours adds the exports (see startup)
         worker = Worker(queue, functions=[("export", export_job)],  # type: ignore[type-var]
                         concurrency=settings.timbot_export_limit, startup=[startup], timers=timers,
-                        shutdown_grace_period_s=GRACE, dequeue_timeout=1.0)
+                        shutdown_grace_period_s=settings.timbot_worker_grace, dequeue_timeout=1.0)
         try:
             await worker.start()
         finally:

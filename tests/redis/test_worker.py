@@ -4,6 +4,7 @@ worker without REDIS_URL."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import os
@@ -15,12 +16,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from saq import Job
 
 from tests.conftest import scan_later
 from tests.e2e.conftest import Stack, buttons, running_stack
 from tests.redisserver import RedisServer
 from tests.slack.fakes import BOT_TOKEN
 from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID, Emulator
+from timbot.settings import load_settings
+from timbot.slack.queue import JOB_RETRIES, make_queue
 
 ALICE = "U0ALICE"
 
@@ -136,3 +140,34 @@ def test_cancel_from_the_web_process_stops_the_worker_job(stack: Stack, workers:
     assert not stack.slack.shared_files(channel)
     again = stack.answer(stack.command("/im-groups", "BChatRoom --csv"))  # the user's lock is released
     assert "Export started" in again["text"]
+
+
+def test_a_stopped_worker_puts_the_job_back_without_using_a_try(stack: Stack, workers: Workers) -> None:
+    stack.emulator.faults.delay(0.8, times=None, endpoint="get_group_info")
+    workers.env["TIMBOT_WORKER_GRACE"] = "1"
+    first = workers.start()
+    stack.answer(stack.command("/im-groups", "--csv"))
+    channel = _channel(stack)
+    stack.slack.wait_for(lambda: "Exporting" in _latest(stack, channel)["text"], 20)
+    first.send_signal(signal.SIGTERM)  # a deploy: the grace (1 s) is shorter than the export
+    assert first.wait(20) == 0
+    stack.emulator.faults.clear()
+    workers.start()
+    stack.slack.wait_for(lambda: bool(stack.slack.shared_files(channel)), 60)
+    ids = [r["group_id"] for r in _rows(stack.slack.shared_files(channel)[0]["data"])]
+    assert len(ids) == len(set(ids)) == len(stack.emulator.data.groups)
+    assert any("restarted from the beginning" in v["text"] for v in stack.slack.versions(channel)[0])
+    export_id = next(buttons(v)["timbot_export_cancel"] for v in stack.slack.versions(channel)[0]
+                     if "timbot_export_cancel" in buttons(v))
+    job = asyncio.run(_job(workers, export_id))
+    assert job is not None and job.attempts == 2 and job.retries == JOB_RETRIES + 1  # the deploy's try back
+
+
+async def _job(workers: Workers, key: str) -> Job | None:
+    queue = make_queue(load_settings(redis_url=workers.env["REDIS_URL"], tim_sdkappid=DEMO_SDKAPPID,
+                                     timbot_redis_prefix=workers.env["TIMBOT_REDIS_PREFIX"]))
+    await queue.connect()
+    try:
+        return await queue.job(key)
+    finally:
+        await queue.disconnect()

@@ -213,6 +213,12 @@ async def export_job(ctx: dict[str, Any], *, export_id: str, user: str, query: s
     beating = asyncio.create_task(beat())
     try:
         await exports.run(export, report=report, asked=asked, resumed=True)
+    except asyncio.CancelledError:
+        if not export.cancel_asked:  # the worker is stopping (a deploy): the job goes back on the queue
+            # (saq's retry, or the sweep once the heartbeat stops) and the try this attempt used is given back
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(job.update(retries=job.retries + 1), 1.0)
+        raise
     finally:
         beating.cancel()
         with contextlib.suppress(asyncio.CancelledError):
