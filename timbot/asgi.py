@@ -19,9 +19,9 @@ from starlette.routing import Route
 from timbot.bodylimit import DEFAULT_MAX_BODY, BodyLimit
 from timbot.errors import ConfigError
 from timbot.settings import Settings, load_settings
-from timbot.slack.app import build_app, build_exports, received_now
+from timbot.slack.app import build_app, open_exports, received_now
 from timbot.slack.exports import Exports
-from timbot.slack.queue import QueuedExports, connect_queue
+from timbot.slack.queue import QueuedExports
 from timbot.slack.respond import response_client
 from timbot.slack.serving import ensure_logging, tune_gc
 from timbot.slack.tasks import TaskRegistry
@@ -114,12 +114,7 @@ class TimbotASGI:
             stack.push_async_callback(tim.aclose)
             self.tasks = TaskRegistry()
             uploads = await stack.enter_async_context(httpx.AsyncClient())
-            queue = await connect_queue(settings)
-            if queue is not None:  # REDIS_URL: jobs for `timbot worker`
-                stack.push_async_callback(queue.disconnect)
-                self.exports = QueuedExports(settings=settings, tim=tim, queue=queue)
-            else:
-                self.exports = build_exports(settings, tim=tim, http=uploads)
+            self.exports = await open_exports(settings, tim=tim, http=uploads, stack=stack)
             bolt = build_app(settings, tim=tim, http=http, tasks=self.tasks, exports=self.exports)
             self._handler = AsyncSlackRequestHandler(bolt)
             self._stack = stack.pop_all()

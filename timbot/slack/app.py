@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from typing import Any
@@ -17,13 +18,13 @@ from timbot.slack.audit import Incoming, audit
 from timbot.slack.authz import Authoriser
 from timbot.slack.dm import Delivery, web_client
 from timbot.slack.exports import Exports
-from timbot.slack.queue import QueuedExports
+from timbot.slack.queue import QueuedExports, connect_queue
 from timbot.slack.respond import ResponsePoster
 from timbot.slack.tasks import TaskRegistry
 from timbot.slack.work import Worker
 from timbot.tim.client import TimClient
 
-__all__ = ["ACTIONS", "BOT_SCOPES", "COMMANDS", "build_app", "build_exports"]
+__all__ = ["ACTIONS", "BOT_SCOPES", "COMMANDS", "build_app", "build_exports", "open_exports"]
 
 #: The bot token scopes timbot needs (``manifest.yaml`` asks for these; ``timbot check`` verifies the token
 #: has them): the commands, ``users:read`` for the access checks' ``users.info``, and for the CSV exports
@@ -135,6 +136,24 @@ def build_exports(settings: Settings, *, tim: TimClient, http: httpx.AsyncClient
     assert settings.slack_bot_token is not None
     web = web_client(token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url)
     return Exports(tim=tim, delivery=Delivery(web=web, http=http), limit=settings.timbot_export_limit)
+
+
+async def open_exports(settings: Settings, *, tim: TimClient, http: httpx.AsyncClient,
+                       stack: contextlib.AsyncExitStack) -> Exports | QueuedExports:
+    """Where this process's exports run: jobs on the Redis queue for ``timbot worker`` with ``REDIS_URL``
+    (the queue closed with ``stack``), else in this process (also when Redis does not answer at start-up).
+
+    Args:
+        settings: ``REDIS_URL``, the bot token and the limits.
+        tim: the Tencent client.
+        http: the client files are uploaded with (in-process exports).
+        stack: closes the queue's connection.
+    """
+    queue = await connect_queue(settings)
+    if queue is None:
+        return build_exports(settings, tim=tim, http=http)
+    stack.push_async_callback(queue.disconnect)
+    return QueuedExports(settings=settings, tim=tim, queue=queue)
 
 
 def received_now() -> dict[str, float]:

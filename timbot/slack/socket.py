@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from slack_sdk.web.async_client import AsyncWebClient
 
 from timbot.settings import Settings
-from timbot.slack.app import build_app, build_exports
+from timbot.slack.app import build_app, open_exports
 from timbot.slack.reconnect import PING_INTERVAL, ReconnectingClient, SocketHandler
 from timbot.slack.respond import response_client
 from timbot.slack.serving import ensure_logging, tune_gc
@@ -56,7 +56,7 @@ async def _socket_mode(
     async with response_client() as http, contextlib.AsyncExitStack() as stack:
         tim = TimClient.from_settings(settings)
         stack.push_async_callback(tim.aclose)
-        exports = build_exports(settings, tim=tim, http=http)
+        exports = await open_exports(settings, tim=tim, http=http, stack=stack)
         bolt = build_app(settings, tim=tim, http=http, tasks=tasks, exports=exports)
         client = ReconnectingClient(
             app_token=app_token.get_secret_value(),
