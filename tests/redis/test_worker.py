@@ -32,7 +32,8 @@ ALICE = "U0ALICE"
 @pytest.fixture
 def stack(redis_server: RedisServer, redis_prefix: str) -> Iterator[Stack]:
     emulator = Emulator(seed=0)
-    with running_stack(emulator, redis_url=redis_server.url, timbot_redis_prefix=redis_prefix) as running:
+    with running_stack(emulator, redis_url=redis_server.url, timbot_redis_prefix=redis_prefix,
+                       timbot_export_heartbeat=3) as running:  # the job carries it: a 3 s heartbeat
         yield running
 
 
@@ -125,7 +126,7 @@ def test_a_killed_worker_has_the_job_run_again_by_the_next(stack: Stack, workers
     texts = [v["text"] for v in stack.slack.versions(channel)[0]]
     assert any("restarted from the beginning" in t for t in texts), texts
     assert len(stack.slack.versions(channel)) == 1  # the same progress message, edited
-    assert took < 60, took  # heartbeat (3 s) + a sweep (5 s) + its abort wait (5 s) + start-up + the walk
+    assert took < 20, took  # heartbeat (3 s) + a sweep (<= 5 s) + its abort wait (2 s) + start-up + the walk
 
 
 def test_cancel_from_the_web_process_stops_the_worker_job(stack: Stack, workers: Workers) -> None:

@@ -53,6 +53,17 @@ __all__ = [
 JOB_TIMEOUT: Final = 6 * 3600
 #: How often (seconds) a worker sweeps for abandoned jobs and how long one sweep locks out the others.
 SWEEP: Final = 5
+#: saq's sweep script: once per lock, the active jobs and their bodies.
+_ACTIVE_JOBS: Final = """
+local id_jobs = {}
+if redis.call('EXISTS', KEYS[1]) == 0 then
+    redis.call('SETEX', KEYS[1], ARGV[1], 1)
+    for i, v in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
+        id_jobs[i] = {v, redis.call('GET', v)}
+    end
+end
+return id_jobs
+"""
 #: Tries of a job in all (a crash, a killed worker); stops for a deploy are not counted.
 JOB_RETRIES: Final = 3
 _QUERY: Final[TypeAdapter[Query]] = TypeAdapter(Query)
@@ -87,8 +98,42 @@ class ExportQueue(RedisQueue):
     ``heartbeat`` + :data:`SWEEP` seconds."""
 
     async def sweep(self, lock: int = 60, abort: float = 5.0) -> list[str]:
-        """Find and put back abandoned jobs (at most one sweep every :data:`SWEEP` seconds)."""
-        return await super().sweep(lock=min(lock, SWEEP), abort=abort)
+        """Find and put back abandoned jobs (at most one sweep every :data:`SWEEP` seconds), after giving a
+        worker that is stuck rather than gone 2 s to see the abort (workers look every second).
+
+        saq's own sweep also takes a job in the active list whose status is not yet ``active`` for
+        abandoned, which every job is for the round trip between its dequeue and its worker marking it
+        active (seen in the tests: a worker starting while an export waited swept it so, and aborted it).
+        Such a job is looked at again a second later, and put back only if it is still not active.
+        """
+        lock = min(lock, SWEEP)
+        found = await self.redis.eval(_ACTIVE_JOBS, 2, self._sweep, self._active, lock)  # type: ignore
+        jobs = [job for _, body in found if body and (job := self.deserialize(body)) is not None]
+        for job_id in (job_id for job_id, body in found if not body):  # gone: forget it, as saq does
+            await self.redis.lrem(self._active, 0, job_id)  # type: ignore[misc]
+        if any(job.status == Status.QUEUED for job in jobs):
+            await asyncio.sleep(1.0)  # a job just dequeued is marked active within a round trip
+            for job in jobs:
+                if job.status == Status.QUEUED:
+                    with contextlib.suppress(RuntimeError):  # finished and expired meanwhile
+                        await job.refresh()
+        swept: list[str] = []
+        for job in jobs:
+            if job.status == Status.ACTIVE and not job.stuck:
+                continue
+            logger.info("export job %s abandoned by its worker: putting it back", job.key[:6])
+            swept.append(job.id)
+            await self.abort(job, error="swept")
+            with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
+                await job.refresh(min(abort, 2.0))
+            # the abort was for a worker stuck with the job: the next attempt must not see it (saq's own
+            # sweep leaves it for its 5 s, and the worker that takes the job again aborts it once more)
+            await self.redis.delete(job.abort_id)
+            if job.retryable:
+                await self.retry(job, error="swept")
+            else:
+                await self.finish(job, Status.ABORTED, error="swept")
+        return swept
 
 
 async def connect_queue(settings: Settings) -> Queue | None:
