@@ -12,8 +12,9 @@ from timbot.commands.parse import parse
 from timbot.commands.queries import Query
 from timbot.commands.registry import SPECS
 from timbot.emulator import Emulator
-from timbot.errors import ExportTooLarge, TimApiError
+from timbot.errors import TimApiError
 from timbot.exports import walk
+from timbot.exports.errors import ExportTooLarge
 from timbot.exports.walk import Written, check_size, write_export
 from timbot.tim.client import TimClient
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.slack.fakes import BOT_TOKEN, FakeSlack
-from timbot.errors import DeliveryError
+from timbot.exports.errors import DeliveryError
 from timbot.render.export import export_started
 from timbot.slack.dm import Delivery, web_client
 

@@ -11,8 +11,9 @@ from timbot.commands.export import MAX_ROWS
 from timbot.commands.queries import GroupsQuery, Query
 from timbot.commands.registry import for_query
 from timbot.commands.spec import TimApi
-from timbot.errors import ExportTooLarge, TimApiError
+from timbot.errors import TimApiError
 from timbot.exports.csvfile import CsvFile
+from timbot.exports.errors import ExportTooLarge
 from timbot.tim.priority import as_export
 
 __all__ = ["Progress", "Written", "check_size", "file_name", "write_export"]

@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from timbot.errors import DeliveryError
+from timbot.exports.errors import DeliveryError
 from timbot.render import Message
 
 __all__ = ["DM_TIMEOUT", "Delivery", "UpdateBudget", "web_client"]

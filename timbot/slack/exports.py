@@ -24,7 +24,7 @@ from timbot.commands.queries import Query
 from timbot.commands.registry import for_query
 from timbot.commands.results import ExportStatus, PagerButton
 from timbot.commands.spec import CANCEL_EXPORT, TimApi
-from timbot.errors import DeliveryError, ExportBusy
+from timbot.exports.errors import DeliveryError, ExportBusy
 from timbot.exports.walk import check_size, file_name, write_export
 from timbot.render import Message
 from timbot.render.export import export_started, progress_line, render_export

@@ -29,7 +29,7 @@ from saq.queue.redis import RedisQueue
 from timbot.commands.queries import Query
 from timbot.commands.registry import for_query
 from timbot.commands.results import ExportStatus
-from timbot.errors import ExportBusy
+from timbot.exports.errors import ExportBusy
 from timbot.exports.walk import check_size
 from timbot.render import Message
 from timbot.render.export import export_started, progress_line
