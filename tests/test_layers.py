@@ -30,7 +30,7 @@ ALLOWED: dict[str, set[str]] = {
     "console": {"errors", "settings", "tim", "commands", "render", "slack", "answer", "emulator", "exports"},
     "asgi": {"errors", "settings", "tim", "slack", "bodylimit"},
     # the export worker (`timbot worker`): an edge like asgi, over the Slack delivery and the Redis queue
-    "worker": {"errors", "settings", "tim", "slack"},
+    "worker": {"errors", "settings", "tim", "slack", "exports"},
     "cli": {"errors", "settings", "tim", "console", "slack", "asgi", "emulator", "worker"},
 }
 #: Single modules a layer may import from a layer it may not import as a whole.

@@ -11,6 +11,7 @@ import httpx
 from saq import Worker
 from saq.types import PartialTimersDict
 
+from timbot.exports.workdir import process_workdir
 from timbot.settings import Settings
 from timbot.slack.app import build_exports
 from timbot.slack.queue import SWEEP, export_job, make_queue, queue_base
@@ -28,6 +29,7 @@ async def _work(settings: Settings) -> None:
     queue = make_queue(settings)
     async with TimClient.from_settings(settings) as tim, httpx.AsyncClient() as uploads:
         exports = build_exports(settings, tim=tim, http=uploads)
+        exports.workdir = process_workdir()  # and the files of workers that were killed are removed
 
         async def startup(ctx: dict[str, Any]) -> None:
             redis = queue.redis  # type: ignore[attr-defined]

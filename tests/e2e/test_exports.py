@@ -46,7 +46,8 @@ def _idle(stack: Stack, timeout: float = 30.0) -> None:
 
 
 def _leftovers() -> list[str]:
-    return glob.glob(os.path.join(tempfile.gettempdir(), "timbot-export-*.csv"))
+    """Export files left in this process's export directory (the app runs in this process)."""
+    return glob.glob(os.path.join(tempfile.gettempdir(), f"timbot-exports-{os.getpid()}", "*"))
 
 
 def _dm(stack: Stack, user: str = ALICE) -> str:

@@ -71,3 +71,4 @@ def test_rows_with_an_error_are_counted(tmp_path: Path) -> None:
         out.write(("y", "10010: the group does not exist"))
     assert (out.rows, out.errors) == (2, 1)
 
+

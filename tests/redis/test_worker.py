@@ -11,8 +11,10 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -115,6 +117,8 @@ def test_a_killed_worker_has_the_job_run_again_by_the_next(stack: Stack, workers
     stack.slack.wait_for(lambda: "Exporting" in _latest(stack, channel)["text"], 20)
     first.send_signal(signal.SIGKILL)  # mid-export: no goodbye, the job is abandoned
     first.wait(10)
+    left = Path(tempfile.gettempdir()) / f"timbot-exports-{first.pid}"
+    assert left.is_dir()  # its export file, which it could not remove
     stack.emulator.faults.clear()
     started = time.monotonic()
     workers.start()
@@ -126,6 +130,7 @@ def test_a_killed_worker_has_the_job_run_again_by_the_next(stack: Stack, workers
     texts = [v["text"] for v in stack.slack.versions(channel)[0]]
     assert any("restarted from the beginning" in t for t in texts), texts
     assert len(stack.slack.versions(channel)) == 1  # the same progress message, edited
+    assert not left.exists()  # the next worker removed what the killed one left
     assert took < 20, took  # heartbeat (3 s) + a sweep (<= 5 s) + its abort wait (2 s) + start-up + the walk
 
 

@@ -26,6 +26,7 @@ from timbot.commands.results import ExportStatus, PagerButton
 from timbot.commands.spec import CANCEL_EXPORT, TimApi
 from timbot.exports.errors import DeliveryError, ExportBusy
 from timbot.exports.walk import check_size, file_name, write_export
+from timbot.exports.workdir import process_workdir
 from timbot.render import Message
 from timbot.render.export import export_started, progress_line, render_export
 from timbot.slack.dm import Delivery, UpdateBudget
@@ -86,7 +87,8 @@ class Exports:
         delivery: the Slack side (DM, messages, upload).
         limit: exports walked at once; the others wait, queued.
         budget: the workspace's ``chat.update`` budget.
-        workdir: where temporary files go (the system's temporary directory when None).
+        workdir: where temporary files go (this process's own directory,
+            :func:`~timbot.exports.workdir.process_workdir`, when None).
     """
 
     def __init__(self, *, tim: TimApi, delivery: Delivery, limit: int = EXPORT_LIMIT,
@@ -95,7 +97,7 @@ class Exports:
         self._delivery = delivery
         self._gate = asyncio.Semaphore(limit)
         self._budget = budget if budget is not None else UpdateBudget()
-        self._workdir = workdir
+        self.workdir = workdir
         self.tasks = TaskRegistry(limit=64)
         self._by_user: dict[str, Export] = {}
         self._by_id: dict[str, Export] = {}
@@ -183,7 +185,9 @@ class Exports:
                 job.state = "restarted" if job.state == "restarted" else "running"
                 job.started = time.monotonic()
                 await self._show(job, final=True)
-                fd, name = tempfile.mkstemp(prefix="timbot-export-", suffix=".csv", dir=self._workdir)
+                if self.workdir is None:
+                    self.workdir = await asyncio.to_thread(process_workdir)
+                fd, name = tempfile.mkstemp(prefix="timbot-export-", suffix=".csv", dir=self.workdir)
                 os.close(fd)
                 path = Path(name)
                 written = await write_export(self._tim, job.query, path=path,
