@@ -23,6 +23,7 @@ from timbot.tim.models import AppGroupList, AVMemberPage, FriendLists, GroupInfo
 
 __all__ = [
     "CANCEL_EXPORT",
+    "CANCEL_LABEL",
     "EXPORT",
     "EXPORT_LABEL",
     "FOLLOW",
@@ -54,8 +55,9 @@ FOLLOW: Final = "timbot_follow"
 EXPORT: Final = "timbot_export"
 CANCEL_EXPORT: Final = "timbot_export_cancel"
 PAGER_ACTIONS: Final[tuple[str, ...]] = (NEXT, PREV, SHARE, FOLLOW, EXPORT, CANCEL_EXPORT)
-#: The Export CSV button's label.
+#: The Export CSV button's label, and the Cancel button's on an export's progress message.
 EXPORT_LABEL: Final = "Export CSV"
+CANCEL_LABEL: Final = "Cancel"
 
 
 @dataclass(frozen=True, kw_only=True)

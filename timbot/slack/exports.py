@@ -23,7 +23,7 @@ from timbot.answer import failure
 from timbot.commands.queries import Query
 from timbot.commands.registry import for_query
 from timbot.commands.results import ExportStatus, PagerButton
-from timbot.commands.spec import CANCEL_EXPORT, TimApi
+from timbot.commands.spec import CANCEL_EXPORT, CANCEL_LABEL, TimApi
 from timbot.exports.errors import DeliveryError, ExportBusy
 from timbot.exports.walk import check_size, file_name, write_export
 from timbot.exports.workdir import process_workdir
@@ -73,7 +73,7 @@ class Export:
         if self.state in ("running", "restarted") and self.total and self.rows and seconds > 0:
             left = max(0.0, (self.total - self.rows) * seconds / self.rows)
         live = self.state in ("queued", "running", "restarted")
-        cancel = PagerButton(label="Cancel", action_id=CANCEL_EXPORT, value=self.id) if live else None
+        cancel = PagerButton(label=CANCEL_LABEL, action_id=CANCEL_EXPORT, value=self.id) if live else None
         return ExportStatus(header=self.header, state=self.state, rows=self.rows, total=self.total,
                             seconds=seconds, left=left, errors=self.errors, failure=self.failure,
                             cancel=cancel)

@@ -181,7 +181,8 @@ class QueuedExports:
         if key is None:
             return None
         job = await self._queue.job(key.decode())
-        if job is None or job.status in (Status.COMPLETE, Status.FAILED, Status.ABORTED):
+        if job is None or job.status in (Status.COMPLETE, Status.FAILED, Status.ABORTED, Status.ABORTING):
+            # ended, or cancelled by the user (its worker is stopping it): another may start
             await self.redis.delete(self._lock(user))
             return None
         state = "running" if job.status == Status.ACTIVE else "queued"
