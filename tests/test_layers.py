@@ -28,11 +28,15 @@ ALLOWED: dict[str, set[str]] = {
     "commands": {"errors", "tim", "i18n"},
     "render": {"errors", "commands", "tim", "i18n"},
     "answer": {"errors", "commands", "render", "tim", "i18n"},
-    "slack": {"errors", "settings", "shared", "tim", "commands", "render", "answer", "i18n"},
+    # the export's file and walk: below Slack and the consoles, which deliver it
+    "exports": {"errors", "commands", "tim", "i18n"},
+    "slack": {"errors", "settings", "shared", "tim", "commands", "render", "answer", "exports", "i18n"},
     "console": {"errors", "settings", "shared", "tim", "commands", "render", "slack", "answer", "emulator",
-                "i18n"},
+                "exports", "i18n"},
     "asgi": {"errors", "settings", "shared", "tim", "slack", "bodylimit", "i18n"},
-    "cli": {"errors", "settings", "shared", "tim", "console", "slack", "asgi", "emulator", "i18n"},
+    # the export worker (`timbot worker`): an edge like asgi, over the Slack delivery and the Redis queue
+    "worker": {"errors", "settings", "shared", "tim", "slack", "exports", "i18n"},
+    "cli": {"errors", "settings", "shared", "tim", "console", "slack", "asgi", "emulator", "worker", "i18n"},
 }
 #: Single modules a layer may import from a layer it may not import as a whole.
 ALLOWED_MODULES: dict[str, set[str]] = {
@@ -54,6 +58,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "emulator": ("slack_bolt", "slack_sdk"),
     "commands": ("slack_bolt", "slack_sdk", "httpx", "aiohttp", "uvicorn"),
     "render": ("slack_bolt", "httpx", "aiohttp", "uvicorn", "asyncio"),
+    "exports": ("slack_bolt", "slack_sdk", "httpx", "aiohttp", "uvicorn"),
 }
 #: What importing the emulator may load of timbot besides the emulator itself (``timbot.tim`` is the
 #: package ``timbot.tim.usersig`` lives in; its ``__init__`` imports nothing; ``timbot.i18n`` comes with

@@ -169,7 +169,9 @@ def test_the_curl_line_scripts_a_fault_on_the_emulator(
 
 def test_the_procfile_command_serves_healthz() -> None:
     line = next(c for c in _sh_commands() if c.startswith("uvicorn "))
-    assert (ROOT / "Procfile").read_text(encoding="utf-8").strip() == f"web: {line}"
+    procfile = (ROOT / "Procfile").read_text(encoding="utf-8").splitlines()
+    assert procfile == [f"web: {line}", "worker: timbot worker"]
+    assert "worker: timbot worker" in README
     port = _free_port()
     env = _env(
         PORT=str(port), SLACK_BOT_TOKEN="xoxb-readme-test", SLACK_SIGNING_SECRET="readme-signing-secret",

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from timbot.commands.follow import decode_follow
 from timbot.commands.pages import TimApi, fetch_page, help_page
-from timbot.commands.parse import parse
-from timbot.commands.queries import HelpQuery
+from timbot.commands.parse import parse, parse_request
+from timbot.commands.queries import HelpQuery, Query
 from timbot.commands.registry import for_query
 from timbot.commands.results import Page
 from timbot.commands.state import decode, first_state
-from timbot.errors import ExpiredError, TimbotError
+from timbot.errors import ExpiredError, TimbotError, UsageError
 from timbot.render import Message, error_message, render_page
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "click_page",
     "command_page",
     "describe_click",
+    "export_query",
     "failure",
     "reply_click",
     "reply_command",
@@ -69,6 +70,23 @@ async def click_page(client: TimApi, value: str) -> Page:
         TimError: Tencent did not give the data.
     """
     return await fetch_page(client, decode(value))
+
+
+def export_query(command: str, text: str) -> Query | None:
+    """The query a command typed with ``--csv`` exports; None when it asks for no export (no ``--csv``,
+    ``help``) or does not parse (then :func:`reply_command` answers with the usage, no Tencent call).
+
+    Args:
+        command: the command as Slack sends it.
+        text: its arguments as Slack sends them (escaped).
+    """
+    try:
+        request = parse_request(command, text)
+    except UsageError:
+        return None
+    if not request.csv or isinstance(request.query, HelpQuery):
+        return None
+    return request.query
 
 
 async def answer_command(client: TimApi, command: str, text: str) -> Message:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import traceback
@@ -18,7 +19,9 @@ from starlette.routing import Route
 from timbot.bodylimit import DEFAULT_MAX_BODY, BodyLimit
 from timbot.errors import ConfigError
 from timbot.settings import Settings, load_settings
-from timbot.slack.app import build_app, received_now
+from timbot.slack.app import build_app, open_exports, received_now
+from timbot.slack.exports import Exports
+from timbot.slack.queue import QueuedExports
 from timbot.slack.respond import response_client
 from timbot.slack.serving import ensure_logging, tune_gc
 from timbot.slack.tasks import TaskRegistry
@@ -76,6 +79,7 @@ class TimbotASGI:
         self._stack: contextlib.AsyncExitStack | None = None
         self._handler: AsyncSlackRequestHandler | None = None
         self.tasks = TaskRegistry()
+        self.exports: Exports | QueuedExports | None = None
         self.max_body = settings.timbot_max_body if settings is not None else DEFAULT_MAX_BODY
         self.routes = Starlette(
             routes=[
@@ -111,7 +115,9 @@ class TimbotASGI:
             if tim.shared is not None:  # REDIS_URL: unreachable, it warns once and the app starts anyway
                 await tim.shared.start()
             self.tasks = TaskRegistry()
-            bolt = build_app(settings, tim=tim, http=http, tasks=self.tasks)
+            uploads = await stack.enter_async_context(httpx.AsyncClient())
+            self.exports = await open_exports(settings, tim=tim, http=uploads, stack=stack)
+            bolt = build_app(settings, tim=tim, http=http, tasks=self.tasks, exports=self.exports)
             self._handler = AsyncSlackRequestHandler(bolt)
             self._stack = stack.pop_all()
         if self.tune_process:
@@ -119,7 +125,10 @@ class TimbotASGI:
 
     async def shutdown(self) -> None:
         """Refuse new requests, let acknowledged answers finish (up to the grace period), close clients."""
-        cancelled = await self.tasks.drain(self._grace)
+        exports = self.exports.drain(self._grace) if self.exports is not None else asyncio.sleep(0, 0)
+        cancelled, interrupted = await asyncio.gather(self.tasks.drain(self._grace), exports)
+        if interrupted:
+            logger.warning("shutdown: %d export(s) interrupted after %.0f s", interrupted, self._grace)
         if cancelled:
             logger.warning("shutdown: %d answer(s) did not finish in %.0f s", cancelled, self._grace)
         self._handler = None

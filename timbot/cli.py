@@ -1,4 +1,4 @@
-"""The ``timbot`` command line: serve, socket, demo, run, check and emulator (heavy imports are lazy)."""
+"""The ``timbot`` command line: serve, socket, demo, run, check, emulator and worker (heavy imports lazy)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from timbot import __version__
 from timbot.errors import ConfigError
@@ -24,6 +25,7 @@ examples:
   timbot run --demo --page 2 "/im-groups"
   timbot run --demo --follow 3 "/im-groups Public"   (row 3's Details, as if /im-group were typed)
   timbot run --demo --json "/im-group @TGS#1ABC" > message.json   (paste into Block Kit Builder)
+  timbot run --demo --out /tmp "/im-groups Public --csv"   (the whole result as a CSV file)
 
 exit status: 0 answered; 1 Tencent (or Slack) error; 2 usage or configuration error."""
 
@@ -49,6 +51,13 @@ def _port(text: str) -> int:
     if value > 65535:
         raise argparse.ArgumentTypeError(f"not a TCP port: {value}")
     return value
+
+
+def _directory(text: str) -> Path:
+    path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"not a directory: {text!r}")
+    return path
 
 
 def _latency(text: str) -> float:
@@ -123,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--demo", action="store_true", help="use the built-in emulator instead of Tencent")
     run.add_argument("--follow", type=_row_key, metavar="ROW[.OPTION]",
                      help="then follow that row of the page, numbered as printed (3, or 3.2: its 2nd option)")
+    run.add_argument("--out", type=_directory, default=None, metavar="DIR",
+                     help="where a --csv export's file goes (default: the current directory)")
     _lang_flag(run)
     check = sub.add_parser(
         "check",
@@ -131,6 +142,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Limit 1) and Slack's auth.test. Exit status 0 only when every check passes. Never prints a secret.",
     )
     _lang_flag(check)
+    sub.add_parser(
+        "worker",
+        help="run the CSV export jobs queued on Redis (the Procfile's worker; needs REDIS_URL)",
+        description="Take export jobs from the Redis queue (REDIS_URL) and run them: the walk, the file, the "
+        "DM. Without REDIS_URL exports run in the web process and this stops at once with one line.",
+    )
     emulator = sub.add_parser(
         "emulator",
         help="serve the built-in Tencent emulator over HTTP (point TIM_BASE_URL at it)",
@@ -182,13 +199,21 @@ def _run(args: argparse.Namespace) -> int:
     from timbot.console.run import run_once
 
     text = " ".join(args.text)
-    return run_once(text, as_json=args.json, page=args.page, demo=args.demo, follow=args.follow)
+    return run_once(text, as_json=args.json, page=args.page, demo=args.demo, follow=args.follow,
+                    out_dir=args.out)
 
 
 def _check(args: argparse.Namespace) -> int:
     from timbot.console.check import run_check
 
     return run_check()
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from timbot.settings import load_settings
+    from timbot.worker import run_worker
+
+    return run_worker(load_settings())
 
 
 def _emulator(args: argparse.Namespace) -> int:
@@ -215,6 +240,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": _run,
     "check": _check,
     "emulator": _emulator,
+    "worker": _worker,
 }
 
 

@@ -15,6 +15,11 @@ The tree (audit outcome, exit status of ``timbot run``)::
     ├── EmulatorError         the built-in emulator refuses a request with a Tencent code
     │   └── ApiError          (``timbot.emulator.fields``) raised and caught inside the emulator,
     │                         which answers it as a FAIL envelope, as Tencent would
+    ├── ExportError           a CSV export cannot start or be delivered                       export, 1
+    │   ├── ExportTooLarge    more rows than an export writes (says the size, how to narrow)  export:size, 1
+    │   ├── ExportBusy        the user already has an export running                          export:busy, 1
+    │   └── DeliveryError     Slack refused the DM, the progress message or the file          export:slack, 1
+    │                         (these four live in ``timbot.exports.errors``, beside the exports)
     └── TimError              Tencent Cloud Chat did not give us the data                     tim, 1
         ├── TimTransportError no usable HTTP answer: connection refused, timeout, HTTP 5xx    tim:transport, 1
         ├── TimProtocolError  an HTTP 200 whose body is not the JSON Tencent documents        tim:protocol, 1

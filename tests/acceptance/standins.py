@@ -341,7 +341,8 @@ class FakeSlack:
                     "user_id": "UBOT",
                     "bot_id": "BBOT",
                 },
-                headers={"x-oauth-scopes": "commands,users:read"},  # as Slack does
+                # as Slack does: the token's scopes
+                headers={"x-oauth-scopes": "commands,users:read,chat:write,im:write,files:write"},
             )
         if method == "users.info":
             raw = (await request.body()).decode()

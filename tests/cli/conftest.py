@@ -26,7 +26,7 @@ VARIABLES = (
 GOOD_TOKEN = "xoxb-1111-2222-good-token-for-tests"
 #: A valid token installed without ``users:read`` (Slack says so in auth.test's ``x-oauth-scopes`` header).
 NARROW_TOKEN = "xoxb-1111-3333-token-without-users-read"
-_SCOPES = {GOOD_TOKEN: "commands,users:read", NARROW_TOKEN: "commands"}
+_SCOPES = {GOOD_TOKEN: "commands,users:read,chat:write,im:write,files:write", NARROW_TOKEN: "commands"}
 
 
 @pytest.fixture(autouse=True)

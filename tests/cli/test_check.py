@@ -140,8 +140,9 @@ def test_a_token_without_a_scope_the_manifest_asks_for_fails_with_the_fix(
     assert main(["check"]) == 1
     out = capsys.readouterr().out
     slack = lines_of(out)["Slack"]
-    assert slack.startswith("✘") and "lacks users:read" in slack
-    assert "add users:read under OAuth & Permissions" in out and "reinstall the app" in out
+    assert slack.startswith("✘") and "lacks users:read, chat:write, im:write, files:write" in slack
+    assert "add users:read, chat:write, im:write, files:write under OAuth & Permissions" in out
+    assert "reinstall the app" in out
     assert NARROW_TOKEN not in out
 
 

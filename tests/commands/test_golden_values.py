@@ -14,7 +14,8 @@ from timbot.commands.state import PageState, decode
 from timbot.console.session import demo_client
 
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "button_values"
-#: every value of every file: v1.json (the first release) and v1-chunks.json (chunked /im-groups pages)
+#: every value of every file: v1.json (the first release), v1-chunks.json (chunked /im-groups pages) and
+#: v1-export.json (the Export CSV buttons: page 1's state, which the export walks from)
 VALUES: list[dict[str, Any]] = [
     value for path in sorted(GOLDEN.glob("v*.json"))
     for value in json.loads(path.read_text("utf-8"))["values"]
@@ -28,7 +29,7 @@ def test_every_command_and_cursor_kind_is_held() -> None:
     assert kinds >= {("groups", "n"), ("groups", "c"), ("group", "o"), ("joined", "o"), ("room", "t"),
                      ("friends", "o")}
     assert {v["page"] for v in VALUES} >= {1, 2, 3}
-    assert {v["action_id"] for v in VALUES} == {"timbot_next", "timbot_prev"}
+    assert {v["action_id"] for v in VALUES} == {"timbot_next", "timbot_prev", "timbot_export"}
 
 
 @pytest.mark.parametrize("golden", VALUES, ids=[v["name"] for v in VALUES])

@@ -50,6 +50,8 @@ class Stack:
     http: httpx.Client
     asgi: TimbotASGI
     server: ServerThread
+    #: where the app sends Tencent calls (the emulator over HTTP, unless ``tim_base_url`` said otherwise)
+    tencent_url: str = ""
 
     def _send(self, body: str, headers: dict[str, str]) -> tuple[int, float]:
         started = time.monotonic()
@@ -186,7 +188,7 @@ def running_stack(
         try:
             with httpx.Client(timeout=10.0) as http:
                 yield Stack(app_url=server.url, slack=slack, slack_url=slack_url, emulator=emulator,
-                            http=http, asgi=asgi, server=server)
+                            http=http, asgi=asgi, server=server, tencent_url=tim_base_url or tencent_url)
         finally:
             server.stop()
 

@@ -45,7 +45,8 @@ async def test_groups_layout() -> None:
     text = all_text(message)
     assert "45 groups of type Public" in text and "page 1 of 5" in text
     assert all(f"`@TGS#{i:09d}`" in text for i in range(10)) and "`@TGS#000000010`" not in text
-    assert list(buttons(message)) == ["timbot_next"]
+    assert list(buttons(message)) == ["timbot_next", "timbot_export"]  # Export CSV: page 1 of several
+    assert decode(buttons(message)["timbot_export"]).page == 1
     nxt = decode(buttons(message)["timbot_next"])
     second = render_page(await fetch_page(fake, nxt))
     assert list(buttons(second)) == ["timbot_prev", "timbot_next"] and "page 2 of 5" in all_text(second)

@@ -10,6 +10,8 @@ import jsonschema
 import pytest
 import yaml
 
+from timbot.slack.app import BOT_SCOPES
+
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "tests" / "data" / "slack-manifest-schema" / "manifest.schema.1.0.0.json"
 
@@ -56,10 +58,11 @@ def test_http_mode_settings(manifest: dict[str, Any]) -> None:
     assert settings["socket_mode_enabled"] is False
     assert settings["org_deploy_enabled"] is False
     assert settings["token_rotation_enabled"] is False
-    assert manifest["oauth_config"]["scopes"]["bot"] == ["commands", "users:read"]
+    assert manifest["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES) == [
+        "commands", "users:read", "chat:write", "im:write", "files:write"]
 
 
 def test_procfile() -> None:
     assert (ROOT / "Procfile").read_text(encoding="utf-8") == (
-        "web: uvicorn timbot.asgi:app --host 0.0.0.0 --port ${PORT:-3000}\n"
+        "web: uvicorn timbot.asgi:app --host 0.0.0.0 --port ${PORT:-3000}\nworker: timbot worker\n"
     )

@@ -16,6 +16,7 @@ __all__ = [
     "DOUBLE_QUOTES",
     "MAX_VALUE",
     "SINGLE_QUOTES",
+    "ExportStatus",
     "FriendListsPage",
     "FriendsPage",
     "GroupCardsPage",
@@ -74,6 +75,8 @@ class _Page:
     buttons: tuple[PagerButton, ...] = ()
     #: the Share button: its value is the page's own state, encoded (None when the page cannot be shared)
     share: PagerButton | None = None
+    #: the Export CSV button (first page of an answer with more pages): its value is page 1's state
+    export: PagerButton | None = None
     #: each row's follow options (action ``timbot_follow``, values encoded), keyed by the ID the row names,
     #: in the order of the rows
     follows: dict[str, tuple[PagerButton, ...]] = field(default_factory=dict)
@@ -197,6 +200,34 @@ class HelpPage(_Page):
     """``help`` on a command: its usage (no Tencent call); ``header`` is the command's name."""
 
     usage: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExportStatus:
+    """Where a CSV export is, for its progress message in the requester's DM.
+
+    Args:
+        header: the command exported, as typed (``/im-groups Public --csv``).
+        state: ``queued``, ``running``, ``done``, ``cancelled``, ``failed``, ``interrupted`` (the process
+            stopped and nothing will resume it) or ``restarted`` (run again from the start by another worker).
+        rows: rows written so far.
+        total: the result's size as Tencent counts it, when it gave one.
+        seconds: how long it has run.
+        left: the estimated seconds left, when there is an estimate.
+        errors: rows with an error (per-row errors from Tencent).
+        failure: why it failed, in words (``failed`` only).
+        cancel: the Cancel button (``queued`` and ``running`` only).
+    """
+
+    header: str
+    state: str
+    rows: int = 0
+    total: int | None = None
+    seconds: float = 0.0
+    left: float | None = None
+    errors: int = 0
+    failure: str | None = None
+    cancel: PagerButton | None = None
 
 
 Page = (

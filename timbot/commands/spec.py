@@ -10,10 +10,11 @@ and, for the follow menus and exports, which rows it shows and its CSV columns. 
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Generic, Protocol, TypeVar
 
+from timbot.commands.export import Chunk
 from timbot.commands.grammar import Args
 from timbot.commands.queries import FriendsQuery, GroupQuery, GroupsQuery, JoinedQuery, RoomQuery
 from timbot.commands.results import Page, PagerButton
@@ -22,6 +23,10 @@ from timbot.i18n import _
 from timbot.tim.models import AppGroupList, AVMemberPage, FriendLists, GroupInfo, JoinedGroupList
 
 __all__ = [
+    "CANCEL_EXPORT",
+    "CANCEL_LABEL",
+    "EXPORT",
+    "EXPORT_LABEL",
     "FOLLOW",
     "NEXT",
     "PAGER_ACTIONS",
@@ -46,7 +51,14 @@ SHARE: Final = "timbot_share"
 #: The ``action_id`` of every follow element (a row's button or menu, the page's follow select): its value
 #: names the command to answer (:mod:`timbot.commands.follow`).
 FOLLOW: Final = "timbot_follow"
-PAGER_ACTIONS: Final[tuple[str, ...]] = (NEXT, PREV, SHARE, FOLLOW)
+#: The ``action_id`` of the Export CSV button (its value is page 1's state, encoded as a page button's) and of
+#: the Cancel button on an export's progress message (its value names the export).
+EXPORT: Final = "timbot_export"
+CANCEL_EXPORT: Final = "timbot_export_cancel"
+PAGER_ACTIONS: Final[tuple[str, ...]] = (NEXT, PREV, SHARE, FOLLOW, EXPORT, CANCEL_EXPORT)
+#: The Export CSV button's label, and the Cancel button's on an export's progress message.
+EXPORT_LABEL: Final = "Export CSV"
+CANCEL_LABEL: Final = "Cancel"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,7 +125,11 @@ class CommandSpec(Generic[Q]):
             explanation would send the user the wrong way (``/im-room`` on a group that is not a live room
             answers 10007, which elsewhere means a missing permission).
         rows: what the rows of its pages name and can be followed to (``timbot.commands.follow.Row``).
-        csv_columns: the columns of its CSV export (none yet).
+        csv_columns: query -> the header of its CSV export (the column names, ``error`` last).
+        csv_walk: ``(client, query) -> chunks of rows``: the whole result, every page, in order (the rows'
+            cells in the order of ``csv_columns``; see :mod:`timbot.commands.export`).
+        csv_size: ``(client, query) -> rows``: the size of the export as Tencent counts it, before the
+            walk (None when Tencent does not say); an answer the walk's first call reuses from the cache.
     """
 
     name: str
@@ -126,7 +142,9 @@ class CommandSpec(Generic[Q]):
     fetch: Callable[[TimApi, PageState, Q], Awaitable[Page]]
     explains: Mapping[int, str] = field(default_factory=dict)
     rows: tuple[Row, ...] = field(default=())
-    csv_columns: tuple[str, ...] = field(default=())
+    csv_columns: Callable[[Q], tuple[str, ...]]
+    csv_walk: Callable[[TimApi, Q], AsyncIterator[Chunk]]
+    csv_size: Callable[[TimApi, Q], Awaitable[int | None]]
 
     @property
     def kind(self) -> str:
@@ -168,7 +186,8 @@ def pager(state: PageState, *, nxt: PageState | None, prev: PageState | None) ->
         prev: the state Previous leads to, if there is a previous page.
 
     Returns:
-        ``number``, ``buttons`` and ``share`` (the page's own state, encoded, for the Share button), as
+        ``number``, ``buttons``, ``share`` (the page's own state, encoded, for the Share button) and, on the
+        first page of an answer with more pages, ``export`` (the Export CSV button, page 1's state), as
         keyword arguments of a page type (the spec adds ``header``).
     """
     buttons = []
@@ -178,4 +197,6 @@ def pager(state: PageState, *, nxt: PageState | None, prev: PageState | None) ->
     if nxt is not None:
         buttons.append(PagerButton(label=_("Next ▶"), action_id=NEXT, value=encode(nxt), primary=True))
     share = PagerButton(label=_("Share"), action_id=SHARE, value=encode(state))
-    return {"number": state.page, "buttons": tuple(buttons), "share": share}
+    export = (PagerButton(label=_(EXPORT_LABEL), action_id=EXPORT, value=share.value)
+              if state.page == 1 and nxt is not None else None)
+    return {"number": state.page, "buttons": tuple(buttons), "share": share, "export": export}

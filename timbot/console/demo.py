@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from timbot.console.mrkdwn import Style, use_color
@@ -81,6 +82,8 @@ def help_text(*, style: Style) -> str:
     parts.append(style.bold(_("Keys")) + keys)
     rows = _(": 3 = follow row 3 (its only option, or the list of its options); 3.2 = row 3's second option.")
     parts.append(style.bold(_("Rows")) + rows)
+    export = _(": e = Export CSV (the whole result to a CSV file in the current directory), or add --csv.")
+    parts.append(style.bold(_("Export")) + export)
     return "\n".join(parts)
 
 
@@ -118,7 +121,7 @@ class DemoConsole:
         elif lowered in _NEXT or lowered in _PREV or is_key(lowered):
             await self._press("n" if lowered in _NEXT else "p" if lowered in _PREV else lowered)
         elif word.startswith("/") or lowered.startswith("im-"):
-            await self._show(await reply_line(self.client, word))
+            await self._show(await reply_line(self.client, word, progress=self.out))
         else:
             self._say(_("unknown input {input}: type a command such as /im-groups, or help").format(
                 input=repr(word[:40])))
@@ -126,7 +129,8 @@ class DemoConsole:
 
     async def _press(self, key: str) -> None:
         from timbot.answer import reply_click, reply_follow
-        from timbot.commands.spec import FOLLOW
+        from timbot.commands.spec import EXPORT, FOLLOW
+        from timbot.console.export import export_button
 
         button = find_button(self.message, key) if self.message is not None else None
         if button is None:
@@ -141,6 +145,10 @@ class DemoConsole:
             return
         if isinstance(button, list):  # a row with several options: say them, the user picks one
             self._say(options_line(key, button))
+            return
+        if button.action_id == EXPORT:  # Export CSV: the whole result to a file in the current directory
+            exported = await export_button(self.client, button.value, out_dir=Path.cwd(), stream=self.out)
+            await self._show(exported)
             return
         if button.action_id == FOLLOW:  # a row's follow button: the command it names, as if typed
             await self._show(await reply_follow(self.client, button.value))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from timbot.commands.spec import FOLLOW
@@ -23,9 +24,11 @@ __all__ = ["USAGE", "answer_page", "run_once"]
 USAGE = "timbot run [--page N] [--follow ROW[.OPTION]] TEXT"
 
 
-async def answer_page(line: str, *, page: int = 1, demo: bool = False, follow: str | None = None) -> Reply:
+async def answer_page(
+    line: str, *, page: int = 1, demo: bool = False, follow: str | None = None, out_dir: Path | None = None
+) -> Reply:
     """Answer ``line``, press Next ``page - 1`` times, then follow a row; return the last reply (an error
-    stops the walk).
+    stops the walk). With ``--csv`` the whole result is written to a file instead (``timbot.console.export``).
 
     Args:
         line: the command line, e.g. ``/im-groups Public``.
@@ -33,6 +36,7 @@ async def answer_page(line: str, *, page: int = 1, demo: bool = False, follow: s
         demo: use the in-process emulator instead of the configured Tencent app.
         follow: a row of that page to follow, as the console numbers it (``3``, or ``3.2`` for the second
             option of row 3's menu).
+        out_dir: where an export's file goes (the current directory when omitted).
 
     Raises:
         ConfigError: the configured app is incomplete (not with ``demo``).
@@ -43,7 +47,7 @@ async def answer_page(line: str, *, page: int = 1, demo: bool = False, follow: s
 
     client = demo_client()[0] if demo else TimClient.from_settings(load_settings())
     async with client:
-        answered = await reply_line(client, line)
+        answered = await reply_line(client, line, out_dir=out_dir)
         for number in range(2, page + 1):
             if not answered.page:
                 break
@@ -70,7 +74,8 @@ async def answer_page(line: str, *, page: int = 1, demo: bool = False, follow: s
 
 
 def run_once(
-    line: str, *, as_json: bool = False, page: int = 1, demo: bool = False, follow: str | None = None
+    line: str, *, as_json: bool = False, page: int = 1, demo: bool = False, follow: str | None = None,
+    out_dir: Path | None = None,
 ) -> int:
     """Run one command for the terminal and return the exit status.
 
@@ -83,13 +88,14 @@ def run_once(
         page: follow Next ``page - 1`` times.
         demo: use the in-process emulator.
         follow: then follow this row of the page (``3`` or ``3.2``).
+        out_dir: where a ``--csv`` export's file goes (the current directory when omitted).
 
     Raises:
         ConfigError: the configured app is incomplete (the CLI prints it as one line).
     """
-    answered = asyncio.run(answer_page(line, page=page, demo=demo, follow=follow))
+    answered = asyncio.run(answer_page(line, page=page, demo=demo, follow=follow, out_dir=out_dir))
     message = answered.message.to_dict()
-    if not answered.page:
+    if not answered.page and answered.exit_code:  # an error (an export's "wrote ..." is an answer)
         print_message(message, stream=sys.stderr)
     elif as_json:
         print(json.dumps(message, ensure_ascii=False, indent=2))

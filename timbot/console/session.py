@@ -6,6 +6,7 @@ import re
 import shutil
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from timbot.console.mrkdwn import Style, use_color
@@ -68,21 +69,30 @@ def split_command(line: str) -> tuple[str, str]:
     return command.lower(), text
 
 
-async def reply_line(client: TimClient, line: str) -> Reply:
-    """Answer one typed command line as Slack would, errors in words (``timbot.answer.reply_command``).
+async def reply_line(client: TimClient, line: str, *, out_dir: Path | None = None,
+                     progress: TextIO | None = None) -> Reply:
+    """Answer one typed command line as Slack would, errors in words (``timbot.answer.reply_command``);
+    with ``--csv``, the whole result is written to a CSV file in ``out_dir`` instead.
 
     Args:
         client: the Tencent client (configured app or demo emulator).
         line: the command line, e.g. ``/im-groups Public --limit 5``.
+        out_dir: where an export's file goes (the current directory when omitted).
+        progress: where an export's progress bar is drawn (standard error when omitted).
     """
-    from timbot.answer import reply_command
+    from timbot.answer import export_query, reply_command
+    from timbot.console.export import export_locally
 
     command, text = split_command(line)
+    query = export_query(command, text)
+    if query is not None:
+        return await export_locally(client, query, out_dir=out_dir or Path.cwd(),
+                                    stream=progress or sys.stderr)
     return await reply_command(client, command, text)
 
 
-#: A console key: ``n``, ``p``, a row's number (``3``) or one of its options (``3.2``).
-_KEY = re.compile(r"[np]|[0-9]{1,4}(?:\.[0-9]{1,2})?")
+#: A console key: ``n``, ``p``, ``e`` (Export CSV), a row's number (``3``) or one of its options (``3.2``).
+_KEY = re.compile(r"[npe]|[0-9]{1,4}(?:\.[0-9]{1,2})?")
 
 
 def is_key(word: str) -> bool:

@@ -12,7 +12,7 @@ from itertools import zip_longest
 from typing import Any
 
 from timbot.commands.follow import decode_follow
-from timbot.commands.spec import FOLLOW, NEXT, PREV
+from timbot.commands.spec import EXPORT, FOLLOW, NEXT, PREV
 from timbot.console.mrkdwn import Style, mrkdwn_to_text, plain_to_text, visible_width
 from timbot.errors import ExpiredError
 from timbot.i18n import _
@@ -20,7 +20,7 @@ from timbot.i18n import _
 __all__ = ["Button", "buttons", "render_message", "row_options"]
 
 #: The keys the console binds to timbot's own buttons.
-_KEYS = {NEXT: "n", PREV: "p"}
+_KEYS = {NEXT: "n", PREV: "p", EXPORT: "e"}
 #: The elements drawn on a line of their own (a button with its key, a menu with its options).
 _ELEMENTS = ("button", "overflow", "static_select")
 

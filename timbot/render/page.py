@@ -110,7 +110,8 @@ def render_page(page: Page, *, share: bool = False, shared_by: str | None = None
     select = None
     if rows is not None and len(parts) > MAX_BLOCKS - 3:  # header, context, actions: too many rows
         parts, select = _packed(page), follow_select(page.follows)
-    buttons = [*page.buttons, *([page.share] if share and page.share is not None else [])]
+    buttons = [*page.buttons, *([page.export] if page.export is not None else []),
+               *([page.share] if share and page.share is not None else [])]
     if shared_by is not None:  # the others in the channel could not use the buttons nor the follow menus
         context, buttons, select = [_sharer(shared_by), *context], [], None
         parts = [replace(p, follow=()) if isinstance(p, Section) else p for p in parts]

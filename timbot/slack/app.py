@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from typing import Any
@@ -16,16 +17,20 @@ from timbot.i18n import _, language
 from timbot.settings import Settings
 from timbot.slack.audit import Incoming, audit
 from timbot.slack.authz import Authoriser
+from timbot.slack.dm import Delivery, web_client
+from timbot.slack.exports import Exports
+from timbot.slack.queue import QueuedExports, connect_queue
 from timbot.slack.respond import ResponsePoster
 from timbot.slack.tasks import TaskRegistry
 from timbot.slack.work import Worker
 from timbot.tim.client import TimClient
 
-__all__ = ["ACTIONS", "BOT_SCOPES", "COMMANDS", "build_app"]
+__all__ = ["ACTIONS", "BOT_SCOPES", "COMMANDS", "build_app", "build_exports", "open_exports"]
 
 #: The bot token scopes timbot needs (``manifest.yaml`` asks for these; ``timbot check`` verifies the token
-#: has them): the commands, and ``users:read`` for the access checks' ``users.info``.
-BOT_SCOPES: tuple[str, ...] = ("commands", "users:read")
+#: has them): the commands, ``users:read`` for the access checks' ``users.info``, and for the CSV exports
+#: ``chat:write`` (the progress message), ``im:write`` (the DM) and ``files:write`` (the file).
+BOT_SCOPES: tuple[str, ...] = ("commands", "users:read", "chat:write", "im:write", "files:write")
 #: The ``action_id`` of the buttons timbot answers (the commands come from the registry).
 ACTIONS: tuple[str, ...] = PAGER_ACTIONS
 
@@ -48,6 +53,7 @@ def build_app(
     tasks: TaskRegistry | None = None,
     authoriser: Authoriser | None = None,
     poster: ResponsePoster | None = None,
+    exports: Exports | QueuedExports | None = None,
 ) -> AsyncApp:
     """Build the Bolt app once; nothing in it changes per request and nothing calls the network here.
 
@@ -58,6 +64,8 @@ def build_app(
         tasks: where the post-ack work is tracked (graceful shutdown drains it).
         authoriser: the access checks (built from ``settings`` when omitted, sharing ``tim``'s Redis).
         poster: the ``response_url`` poster (built on ``http`` when omitted).
+        exports: runs the CSV exports (built on ``http`` and the bot token when omitted; the caller
+            drains it on shutdown).
 
     Raises:
         ConfigError: a required Slack setting is missing.
@@ -67,8 +75,10 @@ def build_app(
     registry = tasks if tasks is not None else TaskRegistry()
     shared = getattr(tim, "shared", None)  # the client's Redis, when REDIS_URL is set
     checks = authoriser if authoriser is not None else Authoriser(settings=settings, shared=shared)
+    if exports is None:
+        exports = build_exports(settings, tim=tim, http=http)
     worker = Worker(tim=tim, poster=poster if poster is not None else ResponsePoster(http=http),
-                    share=settings.timbot_allow_share)
+                    exports=exports, share=settings.timbot_allow_share)
     app = AsyncApp(
         # Bolt names a logger after the app and resets its level on every request: keep it out of
         # "timbot", whose INFO audit lines would otherwise be silenced after the first request.
@@ -115,6 +125,39 @@ def build_app(
     app.command(_exactly(COMMANDS))(handle)
     app.action(_exactly(ACTIONS))(handle)
     return app
+
+
+def build_exports(settings: Settings, *, tim: TimClient, http: httpx.AsyncClient) -> Exports:
+    """The exports of this process: delivered with the bot token on ``SLACK_API_URL``, files POSTed on
+    ``http``, ``TIMBOT_EXPORT_LIMIT`` at once.
+
+    Args:
+        settings: needs ``SLACK_BOT_TOKEN``.
+        tim: the Tencent client the walks use.
+        http: the client the files are uploaded with.
+    """
+    settings.require("slack_bot_token")
+    assert settings.slack_bot_token is not None
+    web = web_client(token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url)
+    return Exports(tim=tim, delivery=Delivery(web=web, http=http), limit=settings.timbot_export_limit)
+
+
+async def open_exports(settings: Settings, *, tim: TimClient, http: httpx.AsyncClient,
+                       stack: contextlib.AsyncExitStack) -> Exports | QueuedExports:
+    """Where this process's exports run: jobs on the Redis queue for ``timbot worker`` with ``REDIS_URL``
+    (the queue closed with ``stack``), else in this process (also when Redis does not answer at start-up).
+
+    Args:
+        settings: ``REDIS_URL``, the bot token and the limits.
+        tim: the Tencent client.
+        http: the client files are uploaded with (in-process exports).
+        stack: closes the queue's connection.
+    """
+    queue = await connect_queue(settings)
+    if queue is None:
+        return build_exports(settings, tim=tim, http=http)
+    stack.push_async_callback(queue.disconnect)
+    return QueuedExports(settings=settings, tim=tim, queue=queue)
 
 
 def received_now() -> dict[str, float]:

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from slack_sdk.web.async_client import AsyncWebClient
 
 from timbot.settings import Settings
-from timbot.slack.app import build_app
+from timbot.slack.app import build_app, open_exports
 from timbot.slack.reconnect import PING_INTERVAL, ReconnectingClient, SocketHandler
 from timbot.slack.respond import response_client
 from timbot.slack.serving import ensure_logging, tune_gc
@@ -58,7 +58,8 @@ async def _socket_mode(
         stack.push_async_callback(tim.aclose)
         if tim.shared is not None:  # REDIS_URL: unreachable, it warns once and the app starts anyway
             await tim.shared.start()
-        bolt = build_app(settings, tim=tim, http=http, tasks=tasks)
+        exports = await open_exports(settings, tim=tim, http=http, stack=stack)
+        bolt = build_app(settings, tim=tim, http=http, tasks=tasks, exports=exports)
         client = ReconnectingClient(
             app_token=app_token.get_secret_value(),
             # Not Bolt's client: its 1 s timeout is for the ack path, and its own retry of a failed
@@ -81,7 +82,7 @@ async def _socket_mode(
             try:
                 await handler.close_async()  # type: ignore[no-untyped-call]
             finally:
-                await tasks.drain(GRACE)
+                await asyncio.gather(tasks.drain(GRACE), exports.drain(GRACE))
 
 
 def run_socket_mode(settings: Settings) -> None:

@@ -6,9 +6,11 @@ friends too, which Tencent gives only when no ``GroupName`` is asked for (so nam
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Final
 
 from timbot.commands import grammar
+from timbot.commands.export import Cell, Chunk, Id
 from timbot.commands.follow import follows_of, user_follows, user_row
 from timbot.commands.queries import MAX_LIST_NAMES, FriendsQuery
 from timbot.commands.results import FriendListsPage, FriendsPage, NamedList
@@ -19,7 +21,7 @@ from timbot.i18n import N_, _
 
 #: The usage (a message id: shown in the reader's language; the 32 is ``MAX_LIST_NAMES``).
 USAGE = N_(
-    "/im-friends USER_ID [LIST_NAME ...]\n"
+    "/im-friends USER_ID [LIST_NAME ...] [--csv]\n"
     "  a user's friend lists with their counts;\n"
     "  named lists (at most 32) with their friends"
 )
@@ -80,15 +82,52 @@ async def fetch(client: TimApi, state: PageState, query: FriendsQuery) -> Friend
                        total_friends=total, pages=page_count(total, FRIENDS_PER_PAGE), follows=follows)
 
 
+#: The columns of a row per friend in a list (an empty list: one row without a friend).
+CSV_COLUMNS: Final = ("list", "friend", "error")
+#: The ``error`` of a named list the user does not have.
+NO_LIST: Final = "no friend list of that name"
+
+
+def csv_columns(query: FriendsQuery) -> tuple[str, ...]:
+    """A row per friend of each list (every list, or the named ones)."""
+    return CSV_COLUMNS
+
+
+async def csv_size(client: TimApi, query: FriendsQuery) -> None:
+    """The walk is one call; its answer says the size."""
+    return None
+
+
+async def csv_walk(client: TimApi, query: FriendsQuery) -> AsyncIterator[Chunk]:
+    """Every friend of every list (or of the named lists, in their order), from one ``sns/group_get``."""
+    answer = await client.get_friend_lists(from_account=query.user_id, need_friend=True)
+    found = {item.group_name: item for item in answer.items}
+    names = query.list_names or tuple(item.group_name for item in answer.items)
+    rows: list[tuple[Cell, ...]] = []
+    for name in names:
+        item = found.get(name)
+        if item is None:
+            rows.append((name, None, NO_LIST))
+            continue
+        friends = item.to_account or []
+        rows.extend((name, Id(friend), "") for friend in friends)
+        if not friends:
+            rows.append((name, None, ""))
+    yield Chunk(rows=rows, total=len(rows))
+
+
 SPEC = CommandSpec(
     name="/im-friends",
     summary="Show a user's friend lists, or the friends in named lists",
     usage=USAGE,
-    flags={},
+    flags={"csv": False},
     query=FriendsQuery,
     build=build,
     command_line=command_line,
     fetch=fetch,
+    csv_columns=csv_columns,
+    csv_walk=csv_walk,
+    csv_size=csv_size,
     rows=(user_row("the friends in the named lists"),),
     explains={
         30003: N_("the user does not exist in this app; check the UserID"),

@@ -7,9 +7,11 @@ basic-info filter, leaves the member list out).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Final
 
 from timbot.commands import grammar
+from timbot.commands.export import GROUP_COLUMNS, Cell, Chunk, Id, Stamp, error_cell, group_rows
 from timbot.commands.follow import follows_of, group_follows, group_row, user_follows, user_row
 from timbot.commands.queries import MAX_GROUP_IDS, GroupQuery
 from timbot.commands.results import GroupCardsPage, GroupPage
@@ -23,7 +25,7 @@ __all__ = ["BASE_FIELDS", "CARDS_PER_PAGE", "MEMBERS_PER_PAGE", "SPEC"]
 
 #: The usage (a message id: shown in the reader's language; the 500 is ``MAX_GROUP_IDS``).
 USAGE = N_(
-    "/im-group GROUP_ID [GROUP_ID ...]\n"
+    "/im-group GROUP_ID [GROUP_ID ...] [--csv]\n"
     "  one group: its card and members; several (at most 500): a card each"
 )
 MEMBERS_PER_PAGE: Final = 20
@@ -107,14 +109,57 @@ async def fetch(client: TimApi, state: PageState, query: GroupQuery) -> GroupPag
     return await _one(client, state, query)
 
 
+#: The columns of a one-ID export: a row per member.
+MEMBER_COLUMNS: Final = (
+    "group_id", "member", "role", "joined", "last_message", "muted_until", "name_card", "error",
+)
+
+
+def csv_columns(query: GroupQuery) -> tuple[str, ...]:
+    """One ID: a row per member; several: a row per group (as ``/im-groups``)."""
+    return MEMBER_COLUMNS if len(query.group_ids) + query.dropped == 1 else GROUP_COLUMNS
+
+
+async def csv_size(client: TimApi, query: GroupQuery) -> int | None:
+    """Several IDs: one row each; one: the group's ``MemberNum``."""
+    if len(query.group_ids) > 1:
+        return len(query.group_ids)
+    (group,) = await client.get_group_info(list(query.group_ids), group_base_info_filter=("MemberNum",))
+    return group.member_num if group.error_code == 0 else None
+
+
+async def csv_walk(client: TimApi, query: GroupQuery) -> AsyncIterator[Chunk]:
+    """Several IDs: their cards; one: its members (all of them come in one ``get_group_info``)."""
+    if len(query.group_ids) > 1:
+        async for part in group_rows(client, query.group_ids, total=len(query.group_ids)):
+            yield part
+        return
+    group_id = query.group_ids[0]
+    (group,) = await client.get_group_info([group_id])
+    if group.error_code:
+        explanation = group.error_explanation
+        if group.error_code == _TOO_LARGE:
+            explanation = "the member list is too large to fetch (over Tencent's 1 MB limit)"
+        row: tuple[Cell, ...] = (Id(group_id), None, None, None, None, None, None,
+                                 error_cell(group.error_code, explanation))
+        yield Chunk(rows=[row], total=1)
+        return
+    yield Chunk(rows=[(Id(group_id), Id(m.member_account), m.role, Stamp(m.join_time),
+                       Stamp(m.last_send_msg_time), Stamp(m.mute_until), m.name_card, "")
+                      for m in group.member_list], total=len(group.member_list))
+
+
 SPEC = CommandSpec(
     name="/im-group",
     summary="Show a group's card and members, or the cards of several groups",
     usage=USAGE,
-    flags={},
+    flags={"csv": False},
     query=GroupQuery,
     build=build,
     command_line=command_line,
     fetch=fetch,
+    csv_columns=csv_columns,
+    csv_walk=csv_walk,
+    csv_size=csv_size,
     rows=(group_row("several IDs: the groups' cards"), user_row("one ID: the group's owner and members")),
 )

@@ -10,9 +10,11 @@ cache, and the pages inside it are served from there: paging through a chunk cos
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Final
 
 from timbot.commands import grammar
+from timbot.commands.export import GROUP_COLUMNS, Chunk, group_rows
 from timbot.commands.follow import follows_of, group_follows, group_row
 from timbot.commands.queries import GroupsQuery
 from timbot.commands.results import GroupsPage
@@ -26,12 +28,14 @@ __all__ = ["CHUNK", "ROW_FIELDS", "SPEC"]
 
 #: The usage (a message id: shown in the reader's language).
 USAGE = N_(
-    "/im-groups [TYPE] [--limit N]\n"
+    "/im-groups [TYPE] [--limit N] [--csv]\n"
     "  the app's groups with their names, N per page (default 20, at most 100)\n"
     "  TYPE: Public, Private (Work), ChatRoom (Meeting), AVChatRoom (Live), BChatRoom, Community"
 )
 #: IDs asked for in one ``get_appid_group_list`` (Tencent allows 10,000), rounded down to whole pages.
 CHUNK: Final = 1000
+#: IDs asked for in one ``get_appid_group_list`` of an export (Tencent's most).
+WALK_CHUNK: Final = 10_000
 #: What each row shows of its group (``get_group_info``'s ``GroupBaseInfoFilter``: no member list).
 ROW_FIELDS: Final = ("Name", "Type", "MemberNum")
 
@@ -93,14 +97,43 @@ async def fetch(client: TimApi, state: PageState, query: GroupsQuery) -> GroupsP
                       names_missing=missing, pages=pages, follows=follows)
 
 
+def csv_columns(query: GroupsQuery) -> tuple[str, ...]:
+    """A row per group: its ID, name, type, member count, maximum, owner, creation time, error."""
+    return GROUP_COLUMNS
+
+
+async def csv_size(client: TimApi, query: GroupsQuery) -> int:
+    """Tencent's ``TotalCount`` (the walk's first call, answered from the cache)."""
+    first = await client.get_appid_group_list(group_type=query.group_type, limit=WALK_CHUNK, next=0)
+    return first.total_count
+
+
+async def csv_walk(client: TimApi, query: GroupsQuery) -> AsyncIterator[Chunk]:
+    """Every group: :data:`WALK_CHUNK` IDs a list call (``Next`` until 0), their info 50 a call."""
+    start, first = 0, True
+    while True:
+        chunk = await client.get_appid_group_list(group_type=query.group_type, limit=WALK_CHUNK, next=start)
+        if first:  # the size first, so that a result over the bound is refused before any info call
+            yield Chunk(rows=[], total=chunk.total_count)
+            first = False
+        async for part in group_rows(client, chunk.group_ids):
+            yield part
+        if chunk.next in (0, start) or not chunk.group_ids:
+            return
+        start = chunk.next
+
+
 SPEC = CommandSpec(
     name="/im-groups",
     summary="List the Chat app's groups, optionally of one type",
     usage=USAGE,
-    flags={"limit": True},
+    flags={"limit": True, "csv": False},
     query=GroupsQuery,
     build=build,
     command_line=command_line,
     fetch=fetch,
+    csv_columns=csv_columns,
+    csv_walk=csv_walk,
+    csv_size=csv_size,
     rows=(group_row("the groups listed"),),
 )

@@ -8,9 +8,11 @@ optionally only the members marked ``Mark``.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Final
 
 from timbot.commands import grammar
+from timbot.commands.export import Chunk, Id, Stamp
 from timbot.commands.follow import follows_of, user_follows, user_row
 from timbot.commands.queries import RoomQuery
 from timbot.commands.results import RoomPage
@@ -21,7 +23,7 @@ from timbot.i18n import N_, _
 
 #: The usage (a message id: shown in the reader's language).
 USAGE = N_(
-    "/im-room GROUP_ID [--mark N]\n"
+    "/im-room GROUP_ID [--mark N] [--csv]\n"
     "  the online members of an audio-video group (with --mark, only those marked N)"
 )
 ROOM_PER_PAGE: Final = 25
@@ -81,15 +83,44 @@ async def fetch(client: TimApi, state: PageState, query: RoomQuery) -> RoomPage:
                     follows=follows_of((m.member_account, user_follows(m.member_account)) for m in members))
 
 
+#: The columns of a row per online member.
+CSV_COLUMNS: Final = ("member", "nick_name", "joined", "error")
+
+
+def csv_columns(query: RoomQuery) -> tuple[str, ...]:
+    """A row per online member."""
+    return CSV_COLUMNS
+
+
+async def csv_size(client: TimApi, query: RoomQuery) -> None:
+    """Tencent lists the members without a count of the list (the online count is another number)."""
+    return None
+
+
+async def csv_walk(client: TimApi, query: RoomQuery) -> AsyncIterator[Chunk]:
+    """Every online member, ``Timestamp`` / ``NextTimestamp`` until 0."""
+    timestamp = 0
+    while True:
+        answer = await client.get_members(group_id=query.group_id, timestamp=timestamp, mark=query.mark)
+        yield Chunk(rows=[(Id(m.member_account), m.nick_name, Stamp(m.join_time), "")
+                          for m in answer.members])
+        if answer.next_timestamp in (0, timestamp) or not answer.members:
+            return
+        timestamp = answer.next_timestamp
+
+
 SPEC = CommandSpec(
     name="/im-room",
     summary="List the online members of an audio-video group (live room)",
     usage=USAGE,
-    flags={"mark": True},
+    flags={"mark": True, "csv": False},
     query=RoomQuery,
     build=build,
     command_line=command_line,
     fetch=fetch,
+    csv_columns=csv_columns,
+    csv_walk=csv_walk,
+    csv_size=csv_size,
     rows=(user_row("the online members"),),
     explains={
         10007: N_("this group is not a live room (AVChatRoom), so it has no online member list; "
