@@ -152,7 +152,7 @@ async def test_a_usage_error_in_each_language(
     assert reply.outcome == "usage" and emulator.call_count == before  # no Tencent call
     assert message["blocks"][0]["text"]["text"] == f":x: {words}"
     usage = message["blocks"][1]["text"]["text"]
-    assert usage.startswith("```/im-groups [TYPE] [--limit N]\n")
+    assert usage.startswith("```/im-groups [TYPE] [--limit N] [--csv]\n")
     assert lang == "en" or SCRIPTS[lang].search(usage)
 
 
