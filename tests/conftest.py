@@ -136,7 +136,10 @@ _REDIS_FOUND: list[str] = []
 
 def redis_problems(url: str) -> list[str]:
     """What is wrong with what timbot left in the Redis at ``url``: a secret in a key or value, a key with no
-    expiry (described, never the secret itself).
+    expiry (described, never the secret itself). Every kind of key is read (strings, lists, hashes, sets,
+    sorted sets; any other as its serialised form). saq's own keys (``saq:``: its queue's lists and sorted
+    sets, which live as long as the queue, and the body of a job that has not ended, which gets its ``ttl``
+    when it ends) are scanned for secrets but not held to the expiry rule, which is timbot's for its own.
 
     Args:
         url: the server to look into.
@@ -150,14 +153,18 @@ def redis_problems(url: str) -> list[str]:
                 values = [client.get(key) or b""]
             elif kind == "list":
                 values = list(client.lrange(key, 0, -1))
+            elif kind == "hash":
+                values = [part for pair in client.hgetall(key).items() for part in pair]
+            elif kind in ("set", "zset"):
+                values = list(client.smembers(key) if kind == "set" else client.zrange(key, 0, -1))
             else:
-                values = [json.dumps(client.dump(key).hex())]  # any other kind: its serialised form
+                values = [client.dump(key) or b""]  # any other kind: its serialised form (bytes)
             name = key.decode("utf-8", "replace")
             found.extend(f"Redis key {name[:60]}: {leak}" for leak in leaks(name))
             for value in values:
                 text = value.decode("utf-8", "replace")
                 found.extend(f"Redis value of {name[:60]}: {leak}" for leak in leaks(text))
-            if client.pttl(key) == -1:
+            if client.pttl(key) == -1 and not name.startswith("saq:"):
                 found.append(f"Redis key {name[:60]} has no expiry")
     finally:
         client.close()
