@@ -136,7 +136,10 @@ _REDIS_FOUND: list[str] = []
 
 def redis_problems(url: str) -> list[str]:
     """What is wrong with what timbot left in the Redis at ``url``: a secret in a key or value, a key with no
-    expiry (described, never the secret itself).
+    expiry (described, never the secret itself). Every kind of key is read (strings, lists, hashes, sets,
+    sorted sets; any other as its serialised form). saq's own keys (``saq:``: its queue's lists and sorted
+    sets, which live as long as the queue, and the body of a job that has not ended, which gets its ``ttl``
+    when it ends) are scanned for secrets but not held to the expiry rule, which is timbot's for its own.
 
     Args:
         url: the server to look into.

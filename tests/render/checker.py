@@ -74,7 +74,8 @@ def check(message: Message) -> dict[str, Any]:
                     continue
                 assert element["text"]["type"] == "plain_text" and len(element["text"]["text"]) <= 75
                 assert 0 < len(element.get("value", "")) <= 2000
-                assert element["action_id"] in ("timbot_prev", "timbot_next", "timbot_share", "timbot_export")
+                assert element["action_id"] in ("timbot_prev", "timbot_next", "timbot_share", "timbot_export",
+                                                 "timbot_export_cancel")
     for kind, text in texts(blocks):
         if kind == "mrkdwn":
             assert RAW_MARKUP.search(text) is None, text

@@ -12,9 +12,12 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Final, Protocol
 
+from timbot.errors import explanation_text
+from timbot.i18n import N_, _
 from timbot.tim.models import GroupInfo
 
 __all__ = [
+    "COLUMN_LABELS",
     "GROUP_COLUMNS",
     "GROUP_FIELDS",
     "INFO_BATCH",
@@ -23,6 +26,7 @@ __all__ = [
     "Chunk",
     "Id",
     "Stamp",
+    "column_labels",
     "error_cell",
     "group_rows",
 ]
@@ -38,6 +42,38 @@ GROUP_FIELDS: Final = ("Name", "Type", "MemberNum", "MaxMemberNum", "Owner_Accou
 GROUP_COLUMNS: Final = (
     "group_id", "name", "type", "member_count", "max_members", "owner", "created", "error",
 )
+
+#: Each column's header in the file: the machine-friendly English name is its message id (the README's
+#: table, and the header row in English); the other languages translate it, so the header row is in the
+#: requester's language. A column without an entry is written by its name.
+COLUMN_LABELS: Final[dict[str, str]] = {
+    "group_id": N_("group_id"),
+    "name": N_("name"),
+    "type": N_("type"),
+    "member_count": N_("member_count"),
+    "max_members": N_("max_members"),
+    "owner": N_("owner"),
+    "created": N_("created"),
+    "member": N_("member"),
+    "role": N_("role"),
+    "joined": N_("joined"),
+    "last_message": N_("last_message"),
+    "muted_until": N_("muted_until"),
+    "name_card": N_("name_card"),
+    "nick_name": N_("nick_name"),
+    "list": N_("list"),
+    "friend": N_("friend"),
+    "error": N_("error"),
+}
+
+
+def column_labels(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The header row of ``columns`` in the current language (the names themselves in English).
+
+    Args:
+        columns: a spec's ``csv_columns(query)``.
+    """
+    return tuple(_(COLUMN_LABELS[name]) if name in COLUMN_LABELS else name for name in columns)
 
 
 class Stamp(int):
@@ -70,13 +106,14 @@ class Chunk:
 
 
 def error_cell(code: int, explanation: str) -> str:
-    """The ``error`` column of a row Tencent gave an error for: ``10010: the group does not exist``.
+    """The ``error`` column of a row Tencent gave an error for: ``10010: the group does not exist``, the
+    explanation in the current language (the code as Tencent gave it).
 
     Args:
         code: Tencent's code (0: no error, an empty cell).
-        explanation: what it means.
+        explanation: what it means (the English message id).
     """
-    return f"{code}: {explanation}" if code else ""
+    return f"{code}: {explanation_text(code, explanation)}" if code else ""
 
 
 class _InfoApi(Protocol):

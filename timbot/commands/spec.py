@@ -19,7 +19,7 @@ from timbot.commands.grammar import Args
 from timbot.commands.queries import FriendsQuery, GroupQuery, GroupsQuery, JoinedQuery, RoomQuery
 from timbot.commands.results import Page, PagerButton
 from timbot.commands.state import OffsetCursor, PageState, advance, encode, fit, previous
-from timbot.i18n import _
+from timbot.i18n import N_, _
 from timbot.tim.models import AppGroupList, AVMemberPage, FriendLists, GroupInfo, JoinedGroupList
 
 __all__ = [
@@ -56,9 +56,10 @@ FOLLOW: Final = "timbot_follow"
 EXPORT: Final = "timbot_export"
 CANCEL_EXPORT: Final = "timbot_export_cancel"
 PAGER_ACTIONS: Final[tuple[str, ...]] = (NEXT, PREV, SHARE, FOLLOW, EXPORT, CANCEL_EXPORT)
-#: The Export CSV button's label, and the Cancel button's on an export's progress message.
-EXPORT_LABEL: Final = "Export CSV"
-CANCEL_LABEL: Final = "Cancel"
+#: The Export CSV button's label, and the Cancel button's on an export's progress message (English message
+#: ids: translated where the buttons are made, with ``_``).
+EXPORT_LABEL: Final = N_("Export CSV")
+CANCEL_LABEL: Final = N_("Cancel")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,8 +2,9 @@
 
 Rules (the README's "The CSV file" says the same to users):
 
-- a header row (the spec's column names), then one row per item; ``\\r\\n`` line ends; a cell with a comma,
-  a quote or a line break is quoted, quotes doubled (``csv.QUOTE_MINIMAL``);
+- a header row (the spec's column names, in the reader's language: ``column_labels``), then one row per
+  item; ``\\r\\n`` line ends; a cell with a comma, a quote or a line break is quoted, quotes doubled
+  (``csv.QUOTE_MINIMAL``);
 - times are ISO 8601 UTC (``2026-12-01T23:50:00Z``); a zero time (Tencent's "never") is an empty cell;
 - text from Tencent that starts with ``=``, ``+``, ``-``, ``@``, a tab or a CR (a spreadsheet would run it
   as a formula) gets a leading ``'`` (OWASP's CSV injection advice); so does text that already starts with
@@ -65,10 +66,12 @@ class CsvFile:
 
     Args:
         path: the file to create (overwritten if it exists).
-        columns: the header row.
+        columns: the spec's column names (``error`` among them: the rows with an error are counted).
+        header: the header row as written (the names in the reader's language); the names when None.
     """
 
-    def __init__(self, *, path: Path, columns: tuple[str, ...]) -> None:
+    def __init__(self, *, path: Path, columns: tuple[str, ...],
+                 header: tuple[str, ...] | None = None) -> None:
         self.path = path
         self.columns = columns
         self.rows = 0
@@ -77,7 +80,7 @@ class CsvFile:
         # utf-8-sig writes the BOM; newline="" lets csv write RFC 4180's \r\n itself
         self._file: TextIO = path.open("w", encoding="utf-8-sig", newline="")
         self._writer = csv.writer(self._file, dialect="excel", lineterminator="\r\n")
-        self._writer.writerow(columns)
+        self._writer.writerow(columns if header is None else header)
 
     def write(self, row: tuple[Cell, ...]) -> None:
         """Write one row (its cells in the order of the columns)."""

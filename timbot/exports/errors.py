@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from timbot.errors import TimbotError, scrub
+from timbot.i18n import _, number
 
 __all__ = ["DeliveryError", "ExportBusy", "ExportError", "ExportTooLarge"]
 
@@ -16,7 +17,7 @@ class ExportError(TimbotError):
 
     def user_text(self) -> str:
         """A generic sentence (the subclasses say more)."""
-        return "the export could not be made; try again in a minute."
+        return _("the export could not be made; try again in a minute.")
 
 
 class ExportTooLarge(ExportError):
@@ -25,7 +26,7 @@ class ExportTooLarge(ExportError):
     Args:
         size: the result's size as Tencent counts it.
         limit: the most rows an export writes.
-        narrow: how to ask for less (``add a group type, e.g. /im-groups Public --csv``).
+        narrow: how to ask for less (an English message id, marked ``N_``: shown in the reader's language).
     """
 
     audit_outcome = "export:size"
@@ -38,15 +39,16 @@ class ExportTooLarge(ExportError):
 
     def user_text(self) -> str:
         """The size, the bound and how to narrow the result."""
-        return (f"this result has {self.size:,} rows, more than an export writes ({self.limit:,}); "
-                f"{self.narrow}")
+        return _("this result has {size} rows, more than an export writes ({limit}); {narrow}").format(
+            size=number(self.size), limit=number(self.limit), narrow=_(self.narrow))
 
 
 class ExportBusy(ExportError):
     """The user already has an export running (one at a time per user).
 
     Args:
-        progress: where the running one is, in words (``1,200 of 5,000 rows``).
+        progress: where the running one is, in words (``1,200 of 5,000 rows``), already in the reader's
+            language (it is made while answering).
     """
 
     audit_outcome = "export:busy"
@@ -57,8 +59,9 @@ class ExportBusy(ExportError):
 
     def user_text(self) -> str:
         """The running export's progress."""
-        return (f"you already have an export running ({self.progress}); its file will arrive in your "
-                "direct message with timbot. Cancel it there to start another.")
+        return _("you already have an export running ({progress}); its file will arrive in your "
+                 "direct message with timbot. Cancel it there to start another.").format(
+                     progress=self.progress)
 
 
 class DeliveryError(ExportError):
@@ -78,4 +81,5 @@ class DeliveryError(ExportError):
 
     def user_text(self) -> str:
         """Which step Slack refused, with its error."""
-        return f"Slack refused {self.method} ({self.error}); try the export again in a minute."
+        return _("Slack refused {method} ({error}); try the export again in a minute.").format(
+            method=self.method, error=self.error)

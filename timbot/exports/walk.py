@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from timbot.commands.export import MAX_ROWS
+from timbot.commands.export import MAX_ROWS, column_labels
 from timbot.commands.queries import GroupsQuery, Query
 from timbot.commands.registry import for_query
 from timbot.commands.spec import TimApi
 from timbot.errors import TimApiError
 from timbot.exports.csvfile import CsvFile
 from timbot.exports.errors import ExportTooLarge
+from timbot.i18n import N_
 from timbot.tim.priority import as_export
 
 __all__ = ["Progress", "Written", "check_size", "file_name", "write_export"]
@@ -50,8 +51,8 @@ def file_name(query: Query, *, now: datetime | None = None) -> str:
 
 def _narrow(query: Query) -> str:
     if isinstance(query, GroupsQuery) and query.group_type is None:
-        return "narrow it with a group type, e.g. /im-groups Public --csv"
-    return "narrow the command (a group type or fewer IDs) and export again"
+        return N_("narrow it with a group type, e.g. /im-groups Public --csv")
+    return N_("narrow the command (a group type or fewer IDs) and export again")
 
 
 def _refuse_over(size: int | None, query: Query) -> None:
@@ -98,7 +99,8 @@ async def write_export(client: TimApi, query: Query, *, path: Path, progress: Pr
     """
     spec = for_query(query)
     total: int | None = None
-    with CsvFile(path=path, columns=spec.csv_columns(query)) as out, as_export():
+    columns = spec.csv_columns(query)
+    with CsvFile(path=path, columns=columns, header=column_labels(columns)) as out, as_export():
         try:
             async for chunk in spec.csv_walk(client, query):
                 if chunk.total is not None:

@@ -27,8 +27,9 @@ from timbot.commands.spec import CANCEL_EXPORT, CANCEL_LABEL, TimApi
 from timbot.exports.errors import DeliveryError, ExportBusy
 from timbot.exports.walk import check_size, file_name, write_export
 from timbot.exports.workdir import process_workdir
+from timbot.i18n import DEFAULT, _, current, language
 from timbot.render import Message
-from timbot.render.export import export_started, progress_line, render_export
+from timbot.render.export import export_started, progress_line, render_export, row_count
 from timbot.slack.dm import Delivery, UpdateBudget
 from timbot.slack.tasks import TaskRegistry
 
@@ -48,12 +49,13 @@ _LAST_WORD: Final = 2.0
 
 @dataclass
 class Export:
-    """One export: who asked, what, and where it is."""
+    """One export: who asked, what, in which language (the requester's, when it started), and where it is."""
 
     id: str
     user: str
     query: Query
     header: str
+    language: str = DEFAULT
     state: str = "queued"
     rows: int = 0
     total: int | None = None
@@ -67,13 +69,13 @@ class Export:
     task: asyncio.Task[None] | None = field(default=None, repr=False)
 
     def status(self, *, now: float) -> ExportStatus:
-        """Its progress message's content."""
+        """Its progress message's content (in the current language)."""
         seconds = now - self.started if self.started is not None else 0.0
         left = None
         if self.state in ("running", "restarted") and self.total and self.rows and seconds > 0:
             left = max(0.0, (self.total - self.rows) * seconds / self.rows)
         live = self.state in ("queued", "running", "restarted")
-        cancel = PagerButton(label=CANCEL_LABEL, action_id=CANCEL_EXPORT, value=self.id) if live else None
+        cancel = PagerButton(label=_(CANCEL_LABEL), action_id=CANCEL_EXPORT, value=self.id) if live else None
         return ExportStatus(header=self.header, state=self.state, rows=self.rows, total=self.total,
                             seconds=seconds, left=left, errors=self.errors, failure=self.failure,
                             cancel=cancel)
@@ -121,7 +123,8 @@ class Exports:
         size = await check_size(self._tim, query)
         if user in self._by_user:  # started meanwhile (a double click)
             raise ExportBusy(progress_line(self._by_user[user].status(now=time.monotonic())))
-        job = Export(id=secrets.token_urlsafe(12), user=user, query=query, header=header, total=size)
+        job = Export(id=secrets.token_urlsafe(12), user=user, query=query, header=header, total=size,
+                     language=current())
         self._by_user[user] = job
         self._by_id[job.id] = job
         job.task = self.tasks.spawn(self.run(job), name="timbot-export")
@@ -172,6 +175,11 @@ class Exports:
             asked: on cancellation, whether the user asked for it (else the process is stopping).
             resumed: another attempt will follow an interruption (a queued job): say nothing then.
         """
+        # the requester's language for every word of it (its messages are made long after the request)
+        with language(job.language):
+            await self._run(job, report=report, asked=asked, resumed=resumed)
+
+    async def _run(self, job: Export, *, report: Report | None, asked: Asked | None, resumed: bool) -> None:
         path: Path | None = None
         try:
             if job.channel is None:
@@ -194,7 +202,7 @@ class Exports:
                                              progress=lambda rows, total: self._progress(job, rows, total,
                                                                                          report))
                 job.rows, job.errors = written.rows, written.errors
-                comment = f"{job.header}: {job.rows:,} rows"
+                comment = f"{job.header}: {row_count(job.rows)}"
                 await self._delivery.upload(job.channel, path, filename=file_name(job.query),
                                             title=job.header, comment=comment)
             job.state = "done"

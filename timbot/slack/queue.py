@@ -3,7 +3,8 @@ answer "busy" from any process; ``timbot worker`` runs them (:func:`export_job`)
 
 Names: the queue is ``{TIMBOT_REDIS_PREFIX}{SDKAppID}:exports`` (saq puts its own ``saq:`` first), the lock
 that keeps one export per user ``{prefix}{SDKAppID}:export:user:{U...}``. Nothing secret is stored: a job
-holds the user ID, the query, and the DM channel and message ``ts`` once posted (no token, no response_url).
+holds the user ID, the query, the requester's language (``en`` when a job has none) and the DM channel and
+message ``ts`` once posted (no token, no response_url).
 
 Long jobs: no saq timeout beyond :data:`JOB_TIMEOUT`, a heartbeat every few seconds (a killed worker's job
 is swept and run again by the next worker after ``heartbeat`` seconds), :data:`JOB_RETRIES` tries for
@@ -31,6 +32,7 @@ from timbot.commands.registry import for_query
 from timbot.commands.results import ExportStatus
 from timbot.exports.errors import ExportBusy
 from timbot.exports.walk import check_size
+from timbot.i18n import DEFAULT, _, current
 from timbot.render import Message
 from timbot.render.export import export_started, progress_line
 from timbot.settings import Settings
@@ -200,9 +202,10 @@ class QueuedExports:
         export_id = secrets.token_urlsafe(12)
         if not await self.redis.set(self._lock(user), export_id, nx=True, ex=JOB_TIMEOUT):
             busy = await self._busy(user)
-            raise busy if busy is not None else ExportBusy("starting")
+            raise busy if busy is not None else ExportBusy(_("starting"))
         job = Job("export", kwargs={"export_id": export_id, "user": user,
-                                    "query": _QUERY.dump_json(query, by_alias=True).decode(), "total": size},
+                                    "query": _QUERY.dump_json(query, by_alias=True).decode(), "total": size,
+                                    "language": current()},
                   key=export_id, timeout=JOB_TIMEOUT, heartbeat=self._heartbeat, retries=JOB_RETRIES,
                   ttl=3600)
         await self._queue.enqueue(job)
@@ -224,7 +227,7 @@ class QueuedExports:
 
 
 async def export_job(ctx: dict[str, Any], *, export_id: str, user: str, query: str,
-                     total: int | None = None) -> None:
+                     total: int | None = None, language: str = DEFAULT) -> None:
     """The job ``timbot worker`` runs: the export, with its message kept in the job (a retry edits it).
 
     Args:
@@ -233,11 +236,13 @@ async def export_job(ctx: dict[str, Any], *, export_id: str, user: str, query: s
         user: who asked.
         query: the query, as JSON.
         total: the size the web process found.
+        language: the requester's language, for every word of the export (a job enqueued before jobs
+            carried it: English).
     """
     job: Job = ctx["job"]
     exports: Exports = ctx["exports"]
     parsed = _QUERY.validate_json(query)
-    export = Export(id=export_id, user=user, query=parsed, total=total,
+    export = Export(id=export_id, user=user, query=parsed, total=total, language=language,
                     header=for_query(parsed).command_line(parsed) + " --csv",
                     channel=job.meta.get("channel"), ts=job.meta.get("ts"))
     if job.attempts > 1 and export.ts is not None:
