@@ -20,6 +20,7 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -88,6 +89,8 @@ class ExportFigures:
     failure: str = ""
     idle: Probes = field(default_factory=Probes)
     busy: Probes = field(default_factory=Probes)
+    #: the same export with no interactive command before or during it (another fresh timbot)
+    alone: ExportFigures | None = None
 
     @property
     def limit(self) -> float:
@@ -157,9 +160,57 @@ def check_file(data: bytes, figures: ExportFigures) -> None:
     figures.rows, figures.distinct, figures.row_errors = rows, len(seen), errors
 
 
-async def export_phase(h: Harness, timbot: Server, slack_url: str, *, groups: int,
-                       idle: int) -> ExportFigures:
-    """Measure idle answers, then an export of ``groups`` groups and the answers during it.
+async def _one_export(h: Harness, timbot: Server, http: httpx.AsyncClient, slack_url: str,
+                      figures: ExportFigures, *, texts: Iterator[str], cards: Iterator[str],
+                      probing: bool) -> None:
+    """One export of ``/im-groups --csv`` into ``figures``, interactive commands during it if ``probing``."""
+    url = f"{timbot.url}/slack/events"
+    known = {f["id"] for f in (await http.get(f"{slack_url}/_bench/files")).json()}
+    mark = await h.mark()
+    figures.rss_before = figures.rss_peak = rss_bytes(timbot.process.pid)
+    request = h.signer.command("/im-groups", "--csv", rid=new_rid("x-export"))
+    done = asyncio.Event()
+
+    async def watch_rss() -> None:
+        while not done.is_set():
+            figures.rss_peak = max(figures.rss_peak, rss_bytes(timbot.process.pid))
+            await asyncio.sleep(0.05)
+
+    async def wait_file() -> dict[str, Any] | None:
+        deadline = time.monotonic() + max(120.0, 6 * physical_limit(figures.groups))
+        while time.monotonic() < deadline:
+            listed = (await http.get(f"{slack_url}/_bench/files", params={"wait": 5})).json()
+            shared = [f for f in listed if f["shared"] is not None and f["id"] not in known]
+            if shared:
+                return dict(shared[0])
+        return None
+
+    watcher = asyncio.create_task(watch_rss())
+    [result] = await h.ack_phase(url, [request], 1)
+    waiter = asyncio.create_task(wait_file())
+    try:
+        if probing:
+            await probe(h, url, figures.busy, texts=texts, cards=cards, until=waiter.done, first=0.5)
+        shared = await waiter
+    finally:
+        done.set()
+        await watcher
+    if result.status != 200 or shared is None:
+        figures.failure = f"ack {result.status}, file {'not shared' if shared is None else 'shared'}"
+        return
+    figures.seconds = float(shared["shared"]) - result.sent
+    await asyncio.sleep(0.5)
+    figures.rss_after = rss_bytes(timbot.process.pid)
+    calls = await h.calls_since(mark)
+    figures.list_calls = len(calls.of("get_appid_group_list"))
+    figures.info_calls = len(calls.of("get_group_info"))
+    figures.rate_limited = calls.rate_limited
+    check_file((await http.get(f"{slack_url}/_bench/file/{shared['id']}")).content, figures)
+
+
+async def export_phase(h: Harness, timbot: Server, slack_url: str, *, groups: int, idle: int,
+                       alone: bool = False) -> ExportFigures:
+    """An export of ``groups`` groups: alone, or after idle answers and with the same answers during it.
 
     Args:
         h: a harness whose emulator is the sized one ``timbot`` talks to.
@@ -167,58 +218,19 @@ async def export_phase(h: Harness, timbot: Server, slack_url: str, *, groups: in
         slack_url: the fake Slack.
         groups: N (the emulator's size).
         idle: ``/im-groups`` answers measured idle (cards: as many as fit between them).
+        alone: no interactive command before or during the export (after a warm-up).
     """
     url = f"{timbot.url}/slack/events"
     figures = ExportFigures(groups=groups)
     async with httpx.AsyncClient(timeout=60) as http:
         ids = (await http.get(f"{h.emulator_url}/_bench/groups", params={"n": 2000})).json()["groups"]
-        texts, cards = groups_texts(), iter(ids)
+        texts, cards = groups_texts(), iter(ids[1:] if alone else ids[len(ids) // 2:])
         # warm-up: imports, Bolt's auth.test, the first connection to Tencent (not measured)
-        await _timed(h, url, h.signer.command("/im-group", next(cards), rid=new_rid("x-warm")), [], Probes())
+        await _timed(h, url, h.signer.command("/im-group", ids[0], rid=new_rid("x-warm")), [], Probes())
         await asyncio.sleep(1.1)
-        await probe(h, url, figures.idle, texts=texts, cards=cards,
-                    until=lambda: len(figures.idle.groups) >= idle)
-        await asyncio.sleep(1.1)  # the last list call's second is over
-        mark = await h.mark()
-        figures.rss_before = figures.rss_peak = rss_bytes(timbot.process.pid)
-        request = h.signer.command("/im-groups", "--csv", rid=new_rid("x-export"))
-        done = asyncio.Event()
-
-        async def watch_rss() -> None:
-            while not done.is_set():
-                figures.rss_peak = max(figures.rss_peak, rss_bytes(timbot.process.pid))
-                await asyncio.sleep(0.05)
-
-        async def wait_file() -> float | None:
-            deadline = time.monotonic() + max(120.0, 6 * physical_limit(groups))
-            while time.monotonic() < deadline:
-                listed = (await http.get(f"{slack_url}/_bench/files", params={"wait": 5})).json()
-                shared = [f for f in listed if f["shared"] is not None]
-                if shared:
-                    figures.file_bytes = shared[0]["length"]
-                    return float(shared[0]["shared"])
-            return None
-
-        watcher = asyncio.create_task(watch_rss())
-        [result] = await h.ack_phase(url, [request], 1)
-        waiter = asyncio.create_task(wait_file())
-        try:
-            await probe(h, url, figures.busy, texts=texts, cards=cards, until=waiter.done, first=0.5)
-            shared = await waiter
-        finally:
-            done.set()
-            await watcher
-        if result.status != 200 or shared is None:
-            figures.failure = f"ack {result.status}, file {'not shared' if shared is None else 'shared'}"
-            return figures
-        figures.seconds = shared - result.sent
-        await asyncio.sleep(0.5)
-        figures.rss_after = rss_bytes(timbot.process.pid)
-        calls = await h.calls_since(mark)
-        figures.list_calls = len(calls.of("get_appid_group_list"))
-        figures.info_calls = len(calls.of("get_group_info"))
-        figures.rate_limited = calls.rate_limited
-        listed = (await http.get(f"{slack_url}/_bench/files")).json()
-        data = (await http.get(f"{slack_url}/_bench/file/{listed[0]['id']}")).content
-        check_file(data, figures)
+        if not alone:
+            await probe(h, url, figures.idle, texts=texts, cards=cards,
+                        until=lambda: len(figures.idle.groups) >= idle)
+            await asyncio.sleep(1.1)  # the last list call's second is over
+        await _one_export(h, timbot, http, slack_url, figures, texts=texts, cards=cards, probing=not alone)
     return figures

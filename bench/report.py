@@ -286,17 +286,28 @@ def export_targets(x: ExportFigures) -> list[tuple[bool, str, str]]:
         x: the export phase's figures.
     """
     out: list[tuple[bool, str, str]] = []
-    ratio = x.seconds / x.limit if x.seconds else math.inf
-    check = (f"file: {x.rows:,} rows, {x.distinct:,} distinct groups, {x.row_errors} with an error, header "
-             f"{'as expected' if x.header_ok else 'WRONG'}" + (f"; {x.failure}" if x.failure else ""))
-    out.append((x.file_ok and ratio <= 1.25,
+
+    def check(e: ExportFigures) -> str:
+        return (f"{e.rows:,} rows, {e.distinct:,} distinct groups, {e.row_errors} with an error, header "
+                f"{'as expected' if e.header_ok else 'WRONG'}" + (f", {e.failure}" if e.failure else ""))
+
+    alone = x.alone if x.alone is not None else x
+    ratio = alone.seconds / alone.limit if alone.seconds else math.inf
+    busy = (f"; with the interactive commands during it {x.seconds:.1f} s = {x.seconds / x.limit:.2f}x "
+            f"({check(x)})" if x.alone is not None else "")
+    out.append((alone.file_ok and x.file_ok and ratio <= 1.25,
                 f"export of {x.groups:,} groups within 1.25x the physical limit "
                 f"(ceil(N/{10_000:,}) list calls 1 s apart + ceil(N/50) info calls at 200/s), file complete",
-                f"{x.seconds:.1f} s vs {x.limit:.1f} s = {ratio:.2f}x; {check}"))
-    growth = x.rss_peak - x.rss_before
-    out.append((x.rss_before > 0 and growth < 50 * MB, "memory growth during the export under 50 MB",
-                f"{growth / MB:+.1f} MB at the peak ({x.rss_before / MB:.1f} -> {x.rss_peak / MB:.1f} MB; "
-                f"{x.rss_after / MB:.1f} MB after)"))
+                f"alone {alone.seconds:.1f} s vs {alone.limit:.1f} s = {ratio:.2f}x ({check(alone)}){busy}"))
+    growths = [(e.rss_peak - e.rss_before, e) for e in (alone, x)]
+    growth, worst = max(growths, key=lambda g: g[0])
+    out.append((all(e.rss_before > 0 for e in (alone, x)) and growth < 50 * MB,
+                "memory growth during the export under 50 MB",
+                f"{growth / MB:+.1f} MB at the peak ({worst.rss_before / MB:.1f} -> "
+                f"{worst.rss_peak / MB:.1f} MB; {worst.rss_after / MB:.1f} MB after)" + ("; " + ", ".join(
+                    f"{label} {(e.rss_peak - e.rss_before) / MB:+.1f} MB"
+                    for label, e in (("alone", alone), ("with interactive commands", x)))
+                    if x.alone is not None else "")))
     for what, idle, busy, bound in (("an interactive `/im-groups` page", x.idle.groups, x.busy.groups, 1.1),
                                     ("an `/im-group` card", x.idle.cards, x.busy.cards, 0.050)):
         i, b = _p50(idle), _p50(busy)
@@ -318,8 +329,21 @@ def _export_section(x: ExportFigures) -> list[str]:
         return f"{ms(percentile(values, 50))} / {ms(percentile(values, 99))} ({len(values)})"
 
     info = math.ceil(x.groups / 50)
+    alone: list[str] = []
+    if x.alone is not None:
+        a = x.alone
+        header = "as expected" if a.header_ok else "WRONG"
+        alone = [f"Alone (a fresh timbot, no other command): command -> file shared in the DM "
+                 f"{a.seconds:.1f} s, {a.seconds / a.limit:.2f}x the physical limit; Tencent calls "
+                 f"{a.list_calls} list, {a.info_calls:,} get_group_info, {a.rate_limited} over-limit "
+                 "answers; "
+                 f"file {a.file_bytes:,} bytes, {a.rows:,} rows, {a.distinct:,} distinct groups, "
+                 f"{a.row_errors} rows with an error, header {header}"
+                 f"{'; ' + a.failure if a.failure else ''}; "
+                 f"RSS {a.rss_before / MB:.1f} MB before, {a.rss_peak / MB:.1f} MB at the peak.", "",
+                 "With interactive commands during it (another fresh timbot, after the idle answers below):"]
     return [f"## Export: `/im-groups --csv` of {x.groups:,} groups (fresh timbot, no Redis; emulator with "
-            "Tencent's limits)", "",
+            "Tencent's limits)", "", *alone,
             f"Command -> file shared in the DM: {x.seconds:.1f} s; physical limit {x.limit:.1f} s "
             f"(ceil(N/10,000) = {math.ceil(x.groups / 10_000)} list calls 1 s apart + {info:,} info calls "
             f"at 200/s); {x.seconds / x.limit if x.limit else 0:.2f}x. Tencent calls during it (with the "

@@ -333,7 +333,8 @@ async def measure(run: Run, profile: Profile, log: list[str]) -> Results:
 
 
 async def export(run: Run, signer: Signer, profile: Profile) -> ExportFigures:
-    """The export phase on an emulator of its own (``profile.export_groups`` groups) and a fresh timbot.
+    """The export phase on an emulator of its own (``profile.export_groups`` groups): an export alone on a
+    fresh timbot, then, on another fresh one, idle answers and an export with the same answers during it.
 
     Args:
         run: the started processes.
@@ -347,15 +348,21 @@ async def export(run: Run, signer: Signer, profile: Profile) -> ExportFigures:
     emulator = run.fleet.launch("emulator-export", argv, env=env, port=port)
     try:
         await asyncio.to_thread(Fleet.ready, emulator, timeout=300.0)
-        timbot = await asyncio.to_thread(
-            lambda: Fleet.ready(run.launch_timbot("timbot-export", tim_url=emulator.url)))
         h = Harness(signer=signer, slack_url=run.slack.url, emulator_url=emulator.url)
         try:
-            return await export_phase(h, timbot, run.slack.url, groups=profile.export_groups,
-                                      idle=profile.export_idle)
+            figures: list[ExportFigures] = []
+            for name, alone in (("timbot-export-alone", True), ("timbot-export", False)):
+                timbot = await asyncio.to_thread(
+                    lambda name=name: Fleet.ready(run.launch_timbot(name, tim_url=emulator.url)))
+                try:
+                    figures.append(await export_phase(h, timbot, run.slack.url, groups=profile.export_groups,
+                                                      idle=profile.export_idle, alone=alone))
+                finally:
+                    run.fleet.stop_one(timbot)
+            figures[1].alone = figures[0]
+            return figures[1]
         finally:
             await h.aclose()
-            run.fleet.stop_one(timbot)
     finally:
         run.fleet.stop_one(emulator)
 
