@@ -1,4 +1,4 @@
-"""The figures of a run, the targets of issues 5 and 11 (PASS/MISS) and the Markdown report
+"""The figures of a run, the targets of issues 5, 11 and 13 (PASS/MISS) and the Markdown report
 (bench/RESULTS.md)."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.exportbench import ExportFigures
 from bench.scenarios import WALK_AT, Answers, ClickFigures, Economy, Walk
-from bench.stats import Figure, Rep, describe, ms
+from bench.stats import Figure, Rep, describe, ms, percentile
 
 MB = 1024 * 1024
 #: IDs of one /im-groups chunk (``timbot.commands.specs.groups.CHUNK``, kept here so the report needs no
@@ -65,6 +66,7 @@ class Results:
     follow: list[Answers] = field(default_factory=list)  # follow choice -> new message, 1 concurrent
     paired: list[Answers] = field(default_factory=list)  # /im-group commands interleaved with the follows
     walk: Walk | None = None
+    export: ExportFigures | None = None  # issue 13's export of N groups and the answers during it
     rate_limited: int = 0
     duration: float = 0.0
     load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average at the start and at the end
@@ -265,10 +267,102 @@ def targets(r: Results) -> list[tuple[bool, str, str]]:
             "1 + ceil(20 (P-1) / chunk)" + (" (matched at every P)" if design else " (NOT matched either)"))
         out.append((ok, f"list calls of a walk of P pages of 20 = ceil(20 P / {CHUNK})",
                     f"measured {measured} vs formula {issue}{why}"))
+    if r.export is not None:
+        out += export_targets(r.export)
     growth = r.rss_after - r.rss_before
     out.append((growth < 30 * MB, f"memory growth under 30 MB across {r.memory_commands} commands",
                 f"{growth / MB:+.1f} MB ({r.rss_before / MB:.1f} -> {r.rss_after / MB:.1f} MB)"))
     return out
+
+
+def _p50(values: list[float]) -> float | None:
+    return percentile(values, 50) if values else None
+
+
+def export_targets(x: ExportFigures) -> list[tuple[bool, str, str]]:
+    """Issue 13's targets of the export phase as (met, target, measurement).
+
+    Args:
+        x: the export phase's figures.
+    """
+    out: list[tuple[bool, str, str]] = []
+
+    def check(e: ExportFigures) -> str:
+        return (f"{e.rows:,} rows, {e.distinct:,} distinct groups, {e.row_errors} with an error, header "
+                f"{'as expected' if e.header_ok else 'WRONG'}" + (f", {e.failure}" if e.failure else ""))
+
+    alone = x.alone if x.alone is not None else x
+    ratio = alone.seconds / alone.limit if alone.seconds else math.inf
+    busy = (f"; with the interactive commands during it {x.seconds:.1f} s = {x.seconds / x.limit:.2f}x "
+            f"({check(x)})" if x.alone is not None else "")
+    out.append((alone.file_ok and x.file_ok and ratio <= 1.25,
+                f"export of {x.groups:,} groups within 1.25x the physical limit "
+                f"(ceil(N/{10_000:,}) list calls 1 s apart + ceil(N/50) info calls at 200/s), file complete",
+                f"alone {alone.seconds:.1f} s vs {alone.limit:.1f} s = {ratio:.2f}x ({check(alone)}){busy}"))
+    growths = [(e.rss_peak - e.rss_before, e) for e in (alone, x)]
+    growth, worst = max(growths, key=lambda g: g[0])
+    out.append((all(e.rss_before > 0 for e in (alone, x)) and growth < 50 * MB,
+                "memory growth during the export under 50 MB",
+                f"{growth / MB:+.1f} MB at the peak ({worst.rss_before / MB:.1f} -> "
+                f"{worst.rss_peak / MB:.1f} MB; {worst.rss_after / MB:.1f} MB after)" + ("; " + ", ".join(
+                    f"{label} {(e.rss_peak - e.rss_before) / MB:+.1f} MB"
+                    for label, e in (("alone", alone), ("with interactive commands", x)))
+                    if x.alone is not None else "")))
+    for what, idle, busy, bound in (("an interactive `/im-groups` page", x.idle.groups, x.busy.groups, 1.1),
+                                    ("an `/im-group` card", x.idle.cards, x.busy.cards, 0.050)):
+        i, b = _p50(idle), _p50(busy)
+        ok = i is not None and b is not None and b - i <= bound
+        measured = (f"{ms(b)} ms during vs {ms(i)} ms idle = {(b - i) * 1000:+.1f} ms "
+                    f"({len(busy)} during, {len(idle)} idle)" if i is not None and b is not None
+                    else f"not measured ({len(busy)} during, {len(idle)} idle)")
+        bound_text = f"{bound:.1f} s" if bound >= 1 else f"{bound * 1000:.0f} ms"
+        out.append((ok, f"p50 of {what} during the export at most +{bound_text} over idle (same run)",
+                    measured))
+    return out
+
+
+def _export_section(x: ExportFigures) -> list[str]:
+    """The export phase's section."""
+    def cell(values: list[float]) -> str:
+        if not values:
+            return "n/a"
+        return f"{ms(percentile(values, 50))} / {ms(percentile(values, 99))} ({len(values)})"
+
+    info = math.ceil(x.groups / 50)
+    alone: list[str] = []
+    if x.alone is not None:
+        a = x.alone
+        header = "as expected" if a.header_ok else "WRONG"
+        alone = [f"Alone (a fresh timbot, no other command): command -> file shared in the DM "
+                 f"{a.seconds:.1f} s, {a.seconds / a.limit:.2f}x the physical limit; Tencent calls "
+                 f"{a.list_calls} list, {a.info_calls:,} get_group_info, {a.rate_limited} over-limit "
+                 "answers; "
+                 f"file {a.file_bytes:,} bytes, {a.rows:,} rows, {a.distinct:,} distinct groups, "
+                 f"{a.row_errors} rows with an error, header {header}"
+                 f"{'; ' + a.failure if a.failure else ''}; "
+                 f"RSS {a.rss_before / MB:.1f} MB before, {a.rss_peak / MB:.1f} MB at the peak.", "",
+                 "With interactive commands during it (another fresh timbot, after the idle answers below):"]
+    return [f"## Export: `/im-groups --csv` of {x.groups:,} groups (fresh timbot, no Redis; emulator with "
+            "Tencent's limits)", "", *alone,
+            f"Command -> file shared in the DM: {x.seconds:.1f} s; physical limit {x.limit:.1f} s "
+            f"(ceil(N/10,000) = {math.ceil(x.groups / 10_000)} list calls 1 s apart + {info:,} info calls "
+            f"at 200/s); {x.seconds / x.limit if x.limit else 0:.2f}x. Tencent calls during it (with the "
+            f"interactive ones): {x.list_calls} list, {x.info_calls:,} get_group_info, {x.rate_limited} "
+            f"over-limit answers. File: {x.file_bytes:,} bytes, {x.rows:,} rows, {x.distinct:,} distinct "
+            f"groups, {x.row_errors} rows with an error, header {'as expected' if x.header_ok else 'WRONG'}"
+            f"{'; ' + x.failure if x.failure else ''}.",
+            f"RSS of the timbot process: {x.rss_before / MB:.1f} MB before, {x.rss_peak / MB:.1f} MB at the "
+            f"peak (sampled every 50 ms), {x.rss_after / MB:.1f} MB after.", "",
+            "| interactive answer (command -> message), p50 / p99 (n), ms | idle (before the export) | "
+            "during the export |", "|---|---|---|",
+            f"| `/im-groups TYPE --limit L` (page 1 with names, distinct) | {cell(x.idle.groups)} | "
+            f"{cell(x.busy.groups)} |",
+            f"| `/im-group ID` (distinct groups) | {cell(x.idle.cards)} | {cell(x.busy.cards)} |", "",
+            f"One command at a time: an `/im-groups` every {2.0:.0f} s, `/im-group` cards between; failures: "
+            f"idle {x.idle.failures}, during {x.busy.failures}. An interactive list call goes before the "
+            "export's, but waits for the second of the export's last one; each one also holds the export's "
+            "next list call back (Tencent allows one a second). The machine is shared: compare the columns "
+            "of one run, not runs.", ""]
 
 
 def render(r: Results, *, command: str, profile_name: str) -> str:
@@ -351,6 +445,8 @@ def render(r: Results, *, command: str, profile_name: str) -> str:
               "- mix of `/im-group`, `/im-joined`, `/im-room`, `/im-friends` over distinct IDs, "
               "50 concurrent, "
               f"{r.memory_seconds:.1f} s, {r.memory_unanswered} unanswered", ""]
+    if r.export is not None:
+        lines += _export_section(r.export)
     lines.append("Percentiles are nearest-rank within a repetition; a cell's first figure is the median over "
                  "repetitions. Ratios compare those medians.")
     return "\n".join(lines) + "\n"

@@ -19,6 +19,7 @@ from pathlib import Path
 from types import FrameType
 
 from bench import scenarios
+from bench.exportbench import ExportFigures, export_phase
 from bench.load import Signer, send, session
 from bench.procs import Fleet, Server, free_port, rss_bytes
 from bench.profile import summarize
@@ -46,6 +47,8 @@ class Profile:
     groups: int  # /im-groups commands (page 1 with names) per repetition, one at a time, a second apart
     follows: int  # follow choices per repetition, one at a time
     walk: int  # pages of the /im-groups walk (135: every group of the demo data)
+    export_groups: int = 100_000  # groups of the export phase's emulator (its /im-groups --csv)
+    export_idle: int = 6  # /im-groups answers measured idle before the export (cards between them)
     fresh: bool = True  # a fresh timbot process for the economy and memory phases
     isolated: int = 50  # timbot commands acked with no answer of an earlier one in progress
     warmup: int = 100
@@ -55,11 +58,13 @@ PROFILES = {
     "full": Profile(reps=3, ack={1: 200, 50: 600, 200: 1000}, e2e={1: 30, 50: 100}, clicks=8, economy_reps=3,
                     pages=5, burst=20, memory=5000, groups=10, follows=30, walk=135),
     "quick": Profile(reps=3, ack={1: 50, 50: 150, 200: 300}, e2e={1: 10, 50: 50}, clicks=3, economy_reps=1,
-                     pages=5, burst=20, memory=1000, groups=5, follows=10, walk=135),
+                     pages=5, burst=20, memory=1000, groups=5, follows=10, walk=135,
+                     export_groups=20_000, export_idle=4),
     "memory": Profile(reps=0, ack={}, e2e={}, clicks=0, economy_reps=0, pages=5, burst=20, memory=5000,
-                      groups=0, follows=0, walk=0),
+                      groups=0, follows=0, walk=0, export_groups=0),
     "smoke": Profile(reps=1, ack={1: 3, 4: 8}, e2e={1: 2, 4: 4}, clicks=1, economy_reps=1, pages=2, burst=4,
-                     memory=20, groups=2, follows=2, walk=52, fresh=False, warmup=4, isolated=2),
+                     memory=20, groups=2, follows=2, walk=52, fresh=False, warmup=4, isolated=2,
+                     export_groups=5000, export_idle=2),
 }
 
 
@@ -107,22 +112,29 @@ class Run:
     slack: Server
     emulator: Server
     targets: dict[str, Server] = field(default_factory=dict)
+    seed: int = 0
 
-    def timbot_env(self) -> dict[str, str]:
-        """Environment for a timbot server: the fake Slack, the emulator, the demo credentials."""
+    def timbot_env(self, tim_url: str | None = None) -> dict[str, str]:
+        """Environment for a timbot server: the fake Slack, the emulator, the demo credentials, no Redis.
+
+        Args:
+            tim_url: another emulator's base URL (the run's own when None).
+        """
         from timbot.emulator import DEMO_KEY, DEMO_SDKAPPID
 
         return {"SLACK_SIGNING_SECRET": self.secret, "SLACK_BOT_TOKEN": "xoxb-bench",
                 "SLACK_API_URL": f"{self.slack.url}/api/", "TIM_SDKAPPID": str(DEMO_SDKAPPID),
-                "TIM_SECRET_KEY": DEMO_KEY, "TIM_BASE_URL": self.emulator.url, "TIMBOT_ALLOWED_USERS": "",
-                "TIMBOT_ALLOWED_CHANNELS": "", "TIMBOT_ALLOW_GUESTS": "false"}
+                "TIM_SECRET_KEY": DEMO_KEY, "TIM_BASE_URL": tim_url or self.emulator.url,
+                "TIMBOT_ALLOWED_USERS": "", "TIMBOT_ALLOWED_CHANNELS": "", "TIMBOT_ALLOW_GUESTS": "false",
+                "REDIS_URL": ""}
 
-    def launch_timbot(self, name: str, *, profile: Path | None = None) -> Server:
+    def launch_timbot(self, name: str, *, profile: Path | None = None, tim_url: str | None = None) -> Server:
         """Launch ``uvicorn timbot.asgi:app`` on a free port (call ``Fleet.ready`` on the result).
 
         Args:
             name: label of the process.
             profile: if given, run it under ``py-spy record`` writing collapsed stacks there.
+            tim_url: another emulator's base URL (the run's own when None).
         """
         port = free_port()
         argv = ["-m", "uvicorn", "timbot.asgi:app", "--host", "127.0.0.1", "--port", str(port),
@@ -131,7 +143,7 @@ class Run:
         if profile is not None:
             pyspy = str(Path(sys.executable).with_name("py-spy"))
             prefix = [pyspy, "record", "--format", "raw", "--rate", "250", "-o", str(profile), "--"]
-        return self.fleet.launch(name, argv, env=self.timbot_env(), port=port, prefix=prefix)
+        return self.fleet.launch(name, argv, env=self.timbot_env(tim_url), port=port, prefix=prefix)
 
     def fresh_timbot(self, name: str) -> Server:
         """Launch a new timbot server and wait until it is ready (nothing cached, no pacing history).
@@ -163,7 +175,7 @@ def start(rundir: Path, latency: float, seed: int, *, profile: Path | None = Non
     try:
         emulator = helper("emulator", "--seed", str(seed), "--latency", str(latency))
         slack = helper("slack")
-        run = Run(fleet=fleet, secret=secret, latency=latency, slack=slack, emulator=emulator)
+        run = Run(fleet=fleet, secret=secret, latency=latency, slack=slack, emulator=emulator, seed=seed)
         floor = helper("floor")
         api = f"http://127.0.0.1:{ports['slack']}/api/"
         bolt, pbr = helper("bolt", "--api-url", api), helper("bolt-pbr", "--api-url", api)
@@ -308,9 +320,51 @@ async def measure(run: Run, profile: Profile, log: list[str]) -> Results:
         res.rss_after = rss_bytes(server.process.pid)
         res.memory_commands, res.memory_unanswered = len(results), len(results) - len(got)
         res.rate_limited += (await h.calls_since((0, 0))).rate_limited
+
+        if profile.export_groups:
+            say(f"export of {profile.export_groups:,} groups ...")
+            res.export = await export(run, h.signer, profile)
+            failed = f", {res.export.failure}" if res.export.failure else ""
+            say(f"  {res.export.rows:,} rows in {res.export.seconds:.1f} s "
+                f"(physical limit {res.export.limit:.1f} s){failed}")
         return res
     finally:
         await h.aclose()
+
+
+async def export(run: Run, signer: Signer, profile: Profile) -> ExportFigures:
+    """The export phase on an emulator of its own (``profile.export_groups`` groups): an export alone on a
+    fresh timbot, then, on another fresh one, idle answers and an export with the same answers during it.
+
+    Args:
+        run: the started processes.
+        signer: signs the commands.
+        profile: how much to do.
+    """
+    port = free_port()
+    argv = ["-m", "bench.servers", "emulator", "--port", str(port), "--seed", str(run.seed),
+            "--latency", str(run.latency), "--groups", str(profile.export_groups)]
+    env = {"BENCH_SIGNING_SECRET": run.secret}
+    emulator = run.fleet.launch("emulator-export", argv, env=env, port=port)
+    try:
+        await asyncio.to_thread(Fleet.ready, emulator, timeout=300.0)
+        h = Harness(signer=signer, slack_url=run.slack.url, emulator_url=emulator.url)
+        try:
+            figures: list[ExportFigures] = []
+            for name, alone in (("timbot-export-alone", True), ("timbot-export", False)):
+                timbot = await asyncio.to_thread(
+                    lambda name=name: Fleet.ready(run.launch_timbot(name, tim_url=emulator.url)))
+                try:
+                    figures.append(await export_phase(h, timbot, run.slack.url, groups=profile.export_groups,
+                                                      idle=profile.export_idle, alone=alone))
+                finally:
+                    run.fleet.stop_one(timbot)
+            figures[1].alone = figures[0]
+            return figures[1]
+        finally:
+            await h.aclose()
+    finally:
+        run.fleet.stop_one(emulator)
 
 
 def report_path(name: str) -> Path:

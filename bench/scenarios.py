@@ -62,6 +62,11 @@ class Harness:
         self._http = httpx.AsyncClient(timeout=30.0, limits=httpx.Limits(max_connections=None))
         self._calls_seen = 0
 
+    @property
+    def emulator_url(self) -> str:
+        """Base URL of the emulator."""
+        return self._emulator
+
     async def aclose(self) -> None:
         """Close the read-out client."""
         await self._http.aclose()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -81,10 +82,16 @@ def bolt_app(secret: str, api_url: str, *, before_response: bool = False) -> Sta
 
 
 class FakeSlack:
-    """Slack's Web API (``auth.test``, ``users.info``) and the ``response_url`` receiver.
+    """Slack's Web API (``auth.test``, ``users.info``; an export's ``conversations.open``,
+    ``chat.postMessage``, ``chat.update``, ``files.getUploadURLExternal``, the upload URL and
+    ``files.completeUploadExternal``) and the ``response_url`` receiver.
 
     A response_url is ``/hooks/{rid}``; each post is recorded with its ``time.monotonic()`` arrival (the same
-    clock in every process on Linux) so the runner can compute command-to-message times.
+    clock in every process on Linux) so the runner can compute command-to-message times. A file is kept in
+    memory once uploaded; ``/_bench/files`` lists the files with the time each was shared
+    (``files.completeUploadExternal``), ``/_bench/file/{id}`` gives one's bytes. It answers as Slack does
+    where the export depends on it (a ``U`` channel or an unknown file refused, a body of another size than
+    announced refused), without the tests' fakes' scripted faults (``tests/slack/fakes.py``).
     """
 
     def __init__(self) -> None:
@@ -92,6 +99,10 @@ class FakeSlack:
         self.bodies: dict[str, Any] = {}
         self.api_calls: dict[str, int] = {}
         self._events: dict[str, asyncio.Event] = {}
+        self.dms: dict[str, str] = {}
+        self.messages = 0
+        self.files: dict[str, dict[str, Any]] = {}
+        self._shared = asyncio.Condition()
 
     def app(self) -> Starlette:
         """The Starlette app serving the fake API, the hooks and the ``/_bench`` read-out."""
@@ -100,6 +111,9 @@ class FakeSlack:
                 Route("/healthz", _healthz),
                 Route("/api/{method}", self._api, methods=["GET", "POST"]),
                 Route("/hooks/{rid}", self._hook, methods=["POST"]),
+                Route("/upload/{file_id}", self._upload, methods=["POST"]),
+                Route("/_bench/files", self._files),
+                Route("/_bench/file/{file_id}", self._file),
                 Route("/_bench/arrivals", self._arrivals, methods=["POST"]),
                 Route("/_bench/body/{rid}", self._body),
                 Route("/_bench/wait/{rid}", self._wait),
@@ -127,7 +141,82 @@ class FakeSlack:
                                       "deleted": False, "is_bot": False, "is_restricted": False,
                                       "is_ultra_restricted": False, "is_admin": False, "is_owner": False}}
             )
+        if method in _EXPORT_METHODS:
+            return await _EXPORT_METHODS[method](self, request, params)
         return JSONResponse({"ok": True})
+
+    # -- an export's DM, progress message and file -------------------------------------------------
+    async def _open(self, request: Request, params: dict[str, Any]) -> Response:
+        users = str(params.get("users", ""))
+        if not users.startswith(("U", "W")) or "," in users:
+            return JSONResponse({"ok": False, "error": "user_not_found"})
+        channel = self.dms.setdefault(users, f"D{len(self.dms) + 1:08d}")
+        return JSONResponse({"ok": True, "channel": {"id": channel}})
+
+    async def _post(self, request: Request, params: dict[str, Any]) -> Response:
+        channel = str(params.get("channel", ""))
+        if channel not in self.dms.values():
+            return JSONResponse({"ok": False, "error": "channel_not_found"})
+        self.messages += 1
+        return JSONResponse({"ok": True, "channel": channel, "ts": f"{time.time():.6f}{self.messages:04d}"})
+
+    async def _update(self, request: Request, params: dict[str, Any]) -> Response:
+        return JSONResponse({"ok": True, "channel": params.get("channel"), "ts": params.get("ts")})
+
+    async def _upload_url(self, request: Request, params: dict[str, Any]) -> Response:
+        length = str(params.get("length", ""))
+        if not params.get("filename") or not length.isdigit():
+            return JSONResponse({"ok": False, "error": "invalid_arguments"})
+        file_id = f"F{len(self.files) + 1:08d}"
+        self.files[file_id] = {"id": file_id, "filename": params["filename"], "length": int(length),
+                               "data": None, "channel": None, "comment": None, "uploaded": None,
+                               "shared": None}
+        return JSONResponse({"ok": True, "upload_url": f"{request.base_url}upload/{file_id}",
+                             "file_id": file_id})
+
+    async def _upload(self, request: Request) -> Response:
+        entry = self.files.get(request.path_params["file_id"])
+        if entry is None:
+            return PlainTextResponse("no such upload", status_code=404)
+        data = await request.body()
+        if len(data) != entry["length"]:
+            return PlainTextResponse(f"size mismatch: {len(data)} != {entry['length']}", status_code=400)
+        entry.update(data=data, uploaded=time.monotonic())
+        return PlainTextResponse(f"OK - {len(data)}")
+
+    async def _complete(self, request: Request, params: dict[str, Any]) -> Response:
+        files = params.get("files", "[]")
+        files = json.loads(files) if isinstance(files, str) else files
+        channel = str(params.get("channel_id", ""))
+        if channel.startswith(("U", "W")):  # a user ID is not a conversation
+            return JSONResponse({"ok": False, "error": "invalid_arguments"})
+        done = []
+        for item in files:
+            entry = self.files.get(str(item.get("id")))
+            if entry is None or entry["data"] is None:
+                return JSONResponse({"ok": False, "error": "file_not_found"})
+            entry.update(channel=channel or None, comment=params.get("initial_comment"),
+                         shared=time.monotonic() if channel else None)
+            done.append({"id": entry["id"], "title": item.get("title")})
+        async with self._shared:
+            self._shared.notify_all()
+        return JSONResponse({"ok": True, "files": done})
+
+    async def _files(self, request: Request) -> Response:
+        """The files (without their bytes); with ``wait=S``, once one is shared (or after S seconds)."""
+        wait = float(request.query_params.get("wait", "0"))
+        if wait:
+            async with self._shared:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._shared.wait_for(
+                        lambda: any(f["shared"] is not None for f in self.files.values())), wait)
+        return JSONResponse([{k: v for k, v in f.items() if k != "data"} for f in self.files.values()])
+
+    async def _file(self, request: Request) -> Response:
+        entry = self.files.get(request.path_params["file_id"])
+        if entry is None or entry["data"] is None:
+            return PlainTextResponse("no such file", status_code=404)
+        return Response(entry["data"], media_type="text/csv")
 
     async def _hook(self, request: Request) -> Response:
         now = time.monotonic()
@@ -158,24 +247,30 @@ class FakeSlack:
         return JSONResponse({"hooks": sum(len(v) for v in self.arrivals.values()), "api": self.api_calls})
 
 
+_EXPORT_METHODS = {"conversations.open": FakeSlack._open, "chat.postMessage": FakeSlack._post,
+                   "chat.update": FakeSlack._update, "files.getUploadURLExternal": FakeSlack._upload_url,
+                   "files.completeUploadExternal": FakeSlack._complete}
+
+
 class EmulatorWithReadout:
     """timbot's Tencent emulator over HTTP, plus ``GET /_bench/calls`` listing the calls it answered.
 
     Args:
         seed: demo data seed.
         latency: seconds the emulator waits before each answer (the injected Tencent latency).
+        groups: how many groups its data has (None: the default 2,700).
     """
 
-    def __init__(self, *, seed: int, latency: float) -> None:
+    def __init__(self, *, seed: int, latency: float, groups: int | None = None) -> None:
         from timbot.emulator import Emulator
 
-        self.emulator = Emulator(seed=seed, latency=latency)
+        self.emulator = Emulator(seed=seed, latency=latency, groups=groups)
         self._inner: ASGIApp = self.emulator.asgi
         #: seconds from request to the end of the answer, per request, in order of completion
         self.service: list[float] = []
         self._readout = Starlette(
             routes=[Route("/_bench/calls", self._calls), Route("/_bench/data", self._data),
-                    Route("/healthz", _healthz)]
+                    Route("/_bench/groups", self._groups), Route("/healthz", _healthz)]
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -207,6 +302,15 @@ class EmulatorWithReadout:
         return JSONResponse(sample_ids(self.emulator))
 
 
+    async def _groups(self, request: Request) -> Response:
+        """Up to ``n`` ordinary group IDs, from the end of the data (quick: no membership is walked)."""
+        n = int(request.query_params.get("n", "100"))
+        picked = [g.group_id for g in reversed(self.emulator.data.groups)
+                  if g.type in ("Public", "Private", "ChatRoom") and g.group_id.startswith("@TGS#")
+                  and g.size <= 200]
+        return JSONResponse({"groups": picked[:n], "total": len(self.emulator.data.groups)})
+
+
 def _call_json(call: Any) -> dict[str, Any]:
     return {"endpoint": str(call.endpoint), "t": float(call.at), "code": call.code}
 
@@ -215,7 +319,7 @@ def main(argv: list[str] | None = None) -> None:
     """Serve one helper server until killed.
 
     Args:
-        argv: command-line arguments (``KIND --port N [--api-url U] [--seed S] [--latency L]``).
+        argv: command-line arguments (``KIND --port N [--api-url U] [--seed S] [--latency L] [--groups N]``).
     """
     parser = argparse.ArgumentParser(prog="python -m bench.servers")
     parser.add_argument("kind", choices=["floor", "bolt", "bolt-pbr", "slack", "emulator"])
@@ -223,6 +327,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--api-url", default="")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--groups", type=int, default=None)
     args = parser.parse_args(argv)
     secret = os.environ.get("BENCH_SIGNING_SECRET", "")
     app: ASGIApp
@@ -233,7 +338,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.kind == "slack":
         app = FakeSlack().app()
     else:
-        app = EmulatorWithReadout(seed=args.seed, latency=args.latency)
+        app = EmulatorWithReadout(seed=args.seed, latency=args.latency, groups=args.groups)
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
 
 

@@ -40,6 +40,15 @@ def _positive(text: str) -> int:
     return value
 
 
+def _group_count(text: str) -> int:
+    from timbot.emulator.groups import MIN_GROUPS
+
+    value = _positive(text)
+    if value < MIN_GROUPS:
+        raise argparse.ArgumentTypeError(f"must be {MIN_GROUPS} or more, not {value}")
+    return value
+
+
 def _row_key(text: str) -> str:
     if re.fullmatch(r"[0-9]{1,4}(\.[0-9]{1,2})?", text.strip()) is None:
         raise argparse.ArgumentTypeError(f"not a row's number: {text!r} (say 3, or 3.2 for its 2nd option)")
@@ -170,6 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-calls", type=_positive, default=None, metavar="N",
         help="call records kept for GET /_emulator/calls, the most recent ones (default 10000)",
     )
+    emulator.add_argument(
+        "--groups", type=_group_count, default=None, metavar="N",
+        help="how many groups the demo data has, the types in the same proportions (default 2700)",
+    )
     return parser
 
 
@@ -229,6 +242,7 @@ def _emulator(args: argparse.Namespace) -> int:
         latency=args.latency / 1000,
         **({"max_body": args.max_body} if args.max_body else {}),
         **({"max_calls": args.max_calls} if args.max_calls else {}),
+        groups=args.groups,
     )
     return 0
 

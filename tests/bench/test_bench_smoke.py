@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.exportbench import ExportFigures, check_file, physical_limit
 from bench.run import parse
 from bench.stats import Figure, Rep, percentile
 
@@ -69,9 +70,10 @@ def test_smoke_run_measures_every_figure(tmp_path: Path) -> None:
     assert f"written to {out}" in proc.stdout
     report = out.read_text()
     verdicts = re.findall(r"^- \*\*(PASS|MISS)\*\* ", report, flags=re.M)
-    assert len(verdicts) == 12, report
+    assert len(verdicts) == 16, report
     sections = ("## Ack latency", "## End-to-end", "## End-to-end: `/im-groups` with names and a follow",
-                "## `/im-groups` walk", "## Next click", "## Tencent call economy", "## Memory")
+                "## `/im-groups` walk", "## Next click", "## Tencent call economy", "## Memory",
+                "## Export: `/im-groups --csv` of 5,000 groups")
     for section in sections:
         assert section in report
     # every command was answered at its response_url and every click found its Next button
@@ -130,3 +132,23 @@ def test_an_interrupted_run_stops_its_servers_and_removes_its_folder(tmp_path: P
     assert not rundir.exists(), "the run directory is removed after an interruption too"
     assert not _open_in(rundir), "no server of the run is left running"
     assert not out.exists()
+
+
+def test_the_export_phase_checks_its_limit_and_its_file() -> None:
+    assert physical_limit(100_000) == 10 + 10  # 10 list calls 1 s apart, 2,000 info calls at 200/s
+    assert physical_limit(5000) == 1 + 0.5
+    assert physical_limit(10_001) == 2 + 201 / 200
+    good = ExportFigures(groups=3)
+    body = "\ufeffgroup_id,name,type,member_count,max_members,owner,created,error\r\n" + "".join(
+        f'@TGS#{i},"a, ""b""",Public,3,2000,leckie,2025-01-01T00:00:00Z,\r\n' for i in range(3))
+    check_file(body.encode(), good)
+    assert good.file_ok and (good.rows, good.distinct, good.row_errors) == (3, 3, 0)
+    short = ExportFigures(groups=4)
+    check_file(body.encode(), short)
+    assert not short.file_ok  # a row missing
+    twice = ExportFigures(groups=3)
+    check_file(body.replace("@TGS#2", "@TGS#1").encode(), twice)
+    assert not twice.file_ok  # a group twice
+    wrong = ExportFigures(groups=3)
+    check_file(body.replace("group_id,name", "id,name").encode(), wrong)
+    assert not wrong.file_ok

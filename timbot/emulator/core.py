@@ -108,9 +108,11 @@ class Emulator:
         data: already generated demo data to serve (tests share one); ``seed`` is ignored then.
         max_calls: how many call records ``calls`` keeps, the most recent ones, so that a long-running
             ``timbot emulator`` does not grow without bound (``call_count`` counts every call).
+        groups: how many groups the generated data has (None: the default 2,700); ignored with ``data``.
 
     Raises:
-        ValueError: ``max_calls`` is less than 1.
+        ValueError: ``max_calls`` is less than 1, or ``groups`` under
+            :data:`~timbot.emulator.groups.MIN_GROUPS`.
     """
 
     def __init__(
@@ -125,6 +127,7 @@ class Emulator:
         enforce_rate_limits: bool = True,
         data: DemoData | None = None,
         max_calls: int = DEFAULT_MAX_CALLS,
+        groups: int | None = None,
     ) -> None:
         if max_calls < 1:
             raise ValueError("max_calls must be at least 1")
@@ -134,7 +137,7 @@ class Emulator:
         self.latency = latency
         self.page_size = page_size
         self.enforce_rate_limits = enforce_rate_limits
-        self.data = DemoData(seed=seed, sdkappid=sdkappid) if data is None else data
+        self.data = DemoData(seed=seed, sdkappid=sdkappid, groups=groups) if data is None else data
         self.faults = Faults()
         self.limits = RateLimits()
         #: The most recent ``max_calls`` requests, oldest first (``GET /_emulator/calls`` lists them).

@@ -24,14 +24,19 @@ class DemoData:
     Args:
         seed: the generation seed; the same seed always gives the same data.
         sdkappid: reported as each group's ``Appid``.
+        groups: how many groups (None: the default 2,700); the six types keep the default's proportions.
+            The default data is the same with or without ``groups=2700``.
+
+    Raises:
+        ValueError: ``groups`` is under :data:`~timbot.emulator.groups.MIN_GROUPS`.
     """
 
-    def __init__(self, *, seed: int = 0, sdkappid: int = 1400000000) -> None:
+    def __init__(self, *, seed: int = 0, sdkappid: int = 1400000000, groups: int | None = None) -> None:
         self.seed = seed
         self.sdkappid = sdkappid
         self.users: list[str] = self._make_users()
         self.user_index: dict[str, int] = {user: i for i, user in enumerate(self.users)}
-        self.groups: list[Group] = make_groups(seed)
+        self.groups: list[Group] = make_groups(seed, groups)
         self.by_id: dict[str, Group] = {group.group_id: group for group in self.groups}
         self._indices: dict[int, list[int]] = {}
         self._members: LRUCache[int, list[Member]] = LRUCache(maxsize=256)
@@ -161,11 +166,22 @@ class DemoData:
         return lists, count + rng.randrange(0, 300)
 
     # -- showcase -----------------------------------------------------------------------------------
+    def _big_groups(self) -> list[Group]:
+        return sorted((g for g in self.groups if g.size >= min(BIG_SIZES)), key=lambda g: -g.size)
+
+    def big_group(self) -> Group:
+        """The biggest group (as ``showcase.big_group_id``, without walking the memberships)."""
+        return self._big_groups()[0]
+
+    def live_room(self) -> Group:
+        """The big live room (as ``showcase.live_room_id``, without walking the memberships)."""
+        return next(g for g in self.groups if g.online >= LIVE_ONLINE)
+
     @cached_property
     def showcase(self) -> Showcase:
         """Well-known entries (built on first use; it walks the memberships)."""
-        big = sorted((g for g in self.groups if g.size >= min(BIG_SIZES)), key=lambda g: -g.size)
-        live = next(g for g in self.groups if g.online >= LIVE_ONLINE)
+        big = self._big_groups()
+        live = self.live_room()
         hostile = [g for g in self.groups if g.name in names.HOSTILE_NAMES]
         lists, _ = self.friend_lists(SHOWCASE_USER)
         counts = {kind: sum(1 for g in self.groups if g.type == kind) for kind in GROUP_TYPES}

@@ -9,7 +9,8 @@ import string
 from timbot.emulator import names
 from timbot.emulator.model import Group
 
-__all__ = ["BIG_SIZES", "LIVE_ONLINE", "NOW", "USER_COUNT", "make_groups", "seeded"]
+__all__ = ["BIG_SIZES", "DEFAULT_GROUPS", "LIVE_ONLINE", "MIN_GROUPS", "NOW", "USER_COUNT", "make_groups",
+           "plan", "seeded"]
 
 NOW = 1_760_000_000  # the demo's "now" (Unix seconds): times are fixed so the data never drifts
 USER_COUNT = 5000
@@ -30,6 +31,10 @@ _MAX_MEMBERS = {
     "BChatRoom": 0,
     "Community": 100000,
 }
+#: Groups of the default data (the plan's counts as they are).
+DEFAULT_GROUPS = sum(count for _, count in _PLAN)
+#: The fewest groups a sized data set may have (so every type and every showcase entry is there).
+MIN_GROUPS = 100
 BIG_SIZES = (3400, 3100, 2800, 2600)
 LIVE_ONLINE = 1200
 _SCRIPTS = tuple(names.GROUP_WORDS)
@@ -61,15 +66,41 @@ def seeded(seed: int, *parts: object) -> random.Random:
     return random.Random(int.from_bytes(digest, "big"))
 
 
-def make_groups(seed: int) -> list[Group]:
-    """Generate the groups (basic info only) for ``seed``, in ``Next``-cursor order."""
+def plan(groups: int | None = None) -> tuple[tuple[str, int], ...]:
+    """How many groups of each type: the default plan, or scaled to ``groups`` in the same proportions.
+
+    The scaled counts are rounded down; what rounding leaves goes to Public. ``DEFAULT_GROUPS`` gives the
+    default plan itself.
+
+    Args:
+        groups: the total wanted (None: the default plan).
+
+    Raises:
+        ValueError: fewer than :data:`MIN_GROUPS`.
+    """
+    if groups is None:
+        return _PLAN
+    if groups < MIN_GROUPS:
+        raise ValueError(f"a data set needs at least {MIN_GROUPS} groups, not {groups}")
+    counts = [(kind, count * groups // DEFAULT_GROUPS) for kind, count in _PLAN]
+    counts[0] = (counts[0][0], counts[0][1] + groups - sum(n for _, n in counts))
+    return tuple(counts)
+
+
+def make_groups(seed: int, groups: int | None = None) -> list[Group]:
+    """Generate the groups (basic info only) for ``seed``, in ``Next``-cursor order.
+
+    Args:
+        seed: the data seed.
+        groups: how many (None: the default 2,700; :func:`plan` scales the types).
+    """
     rng = seeded(seed, "plan")
-    types = [kind for kind, count in _PLAN for _ in range(count)]
+    types = [kind for kind, count in plan(groups) for _ in range(count)]
     rng.shuffle(types)
     taken: set[str] = set()
-    groups = [_make_group(seed, i, kind, taken) for i, kind in enumerate(types)]
-    _place_specials(groups)
-    return groups
+    made = [_make_group(seed, i, kind, taken) for i, kind in enumerate(types)]
+    _place_specials(made)
+    return made
 
 
 def _group_id(rng: random.Random, kind: str, taken: set[str]) -> str:

@@ -7,6 +7,7 @@ import uvicorn
 from timbot.bodylimit import DEFAULT_MAX_BODY, BodyLimit
 from timbot.emulator.control import CONTROL_PREFIX
 from timbot.emulator.core import DEFAULT_MAX_CALLS, DEMO_ADMIN, DEMO_KEY, DEMO_SDKAPPID, Emulator
+from timbot.emulator.data import SHOWCASE_USER
 
 __all__ = ["banner", "run_emulator_server"]
 
@@ -23,7 +24,7 @@ def banner(*, host: str, port: int, emulator: Emulator, key: str) -> str:
         key: the secret key it accepts.
     """
     shown_host = f"[{host}]" if ":" in host else host
-    showcase = emulator.data.showcase
+    data = emulator.data  # not its showcase: that walks every membership (seconds for 100,000 groups)
     return "\n".join(
         [
             f"Tencent Cloud Chat emulator (seed {emulator.data.seed}) listening on http://{shown_host}:{port}",
@@ -32,7 +33,7 @@ def banner(*, host: str, port: int, emulator: Emulator, key: str) -> str:
             f"  TIM_ADMIN={emulator.admin}",
             f"  TIM_SECRET_KEY={key}",
             f"  demo data: {len(emulator.data.groups)} groups, {len(emulator.data.users)} users; try user "
-            f"{showcase.user}, group {showcase.big_group_id}, live room {showcase.live_room_id}",
+            f"{SHOWCASE_USER}, group {data.big_group().group_id}, live room {data.live_room().group_id}",
             f"  control: POST/DELETE {CONTROL_PREFIX}/faults, GET/DELETE {CONTROL_PREFIX}/calls, "
             f"GET {CONTROL_PREFIX} (script faults, read calls)",
         ]
@@ -49,6 +50,7 @@ def run_emulator_server(
     latency: float = 0.0,
     max_body: int = DEFAULT_MAX_BODY,
     max_calls: int = DEFAULT_MAX_CALLS,
+    groups: int | None = None,
 ) -> None:
     """Print the base URL and credentials, then serve the emulator until interrupted.
 
@@ -62,9 +64,11 @@ def run_emulator_server(
         max_body: the largest request body read; a larger one gets 413 first
             (:class:`~timbot.bodylimit.BodyLimit`).
         max_calls: how many call records ``GET /_emulator/calls`` can list, the most recent ones.
+        groups: how many groups the demo data has (None: the default 2,700).
     """
     emulator = Emulator(
-        sdkappid=sdkappid, key=key, admin=DEMO_ADMIN, seed=seed, latency=latency, max_calls=max_calls
+        sdkappid=sdkappid, key=key, admin=DEMO_ADMIN, seed=seed, latency=latency, max_calls=max_calls,
+        groups=groups,
     )
     print(banner(host=host, port=port, emulator=emulator, key=key), flush=True)
     # No access log: request URLs carry the caller's UserSig, which must never reach a log line.
