@@ -10,6 +10,7 @@ answers exactly what typing its command would, and anything else is expired.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Final, Literal
 
@@ -71,6 +72,7 @@ def user_row(what: str) -> Row:
     return Row(what=what, names="user", labels=labels)
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and asked for every row of every page
 def _typed(target: str) -> str | None:
     """``target`` as Slack would send it typed (quoted if need be, escaped), or None if it cannot be typed
     so that it comes back as this one argument."""
