@@ -392,6 +392,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
                         help="a tiny run that only checks the harness works, "
                              "written to bench/RESULTS-smoke.md")
     parser.add_argument("--memory-only", action="store_true", help="the memory phase only (printed)")
+    parser.add_argument("--multiproc", action="store_true",
+                        help="the several-processes scenario instead: four web processes with and without "
+                             "Redis, the same burst (printed; the same as python -m bench.multiproc)")
     parser.add_argument("--latency", type=float, default=0.05, help="injected Tencent latency, seconds")
     parser.add_argument("--seed", type=int, default=0, help="emulator data seed")
     parser.add_argument("--profile", action="store_true",
@@ -435,6 +438,10 @@ def main(argv: list[str] | None = None) -> int:
         argv: command-line arguments.
     """
     args = parse(argv)
+    if args.multiproc:  # its own scenario and its own table (bench/multiproc.py)
+        from bench import multiproc
+
+        return multiproc.main([])
     name = args.name
     command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
     previous = signal.signal(signal.SIGTERM, _terminated)

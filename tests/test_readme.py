@@ -211,11 +211,12 @@ def test_the_socket_mode_line_names_what_is_missing() -> None:
 
 def test_the_benchmark_commands_exist() -> None:
     lines = [c for c in _sh_commands() if c.split()[:3] == [".venv/bin/python", "-m", "bench"]]
-    assert [shlex.split(line)[3:] for line in lines] == [[], ["--quick"]], "the full run, then the quick one"
+    assert [shlex.split(line)[3:] for line in lines] == [[], ["--quick"], ["--multiproc"]], (
+        "the full run, the quick one, then the several-processes scenario")
     multi = subprocess.run([sys.executable, "-m", "bench.multiproc", "--help"], capture_output=True,
                            text=True, cwd=ROOT, timeout=60, check=False)
     assert multi.returncode == 0 and "--latency" in multi.stdout, multi.stderr
-    assert ".venv/bin/python -m bench.multiproc" in _sh_commands()
+    assert ".venv/bin/python -m bench --multiproc" in _sh_commands()
     for line in lines:  # .venv/bin/python is run as this interpreter (the README's venv or the tests' own)
         done = subprocess.run([sys.executable, *shlex.split(line)[1:], "--help"], capture_output=True,
                               text=True, cwd=ROOT, timeout=60, check=False)
