@@ -13,6 +13,7 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
@@ -102,19 +103,9 @@ class Signer:
             action_id: ``timbot_next`` or ``timbot_prev``.
             user: the clicking user id.
         """
-        payload = {
-            "type": "block_actions", "api_app_id": "A0BENCH", "token": "unused", "trigger_id": f"1.3.{rid}",
-            "team": {"id": BENCH_TEAM, "domain": "bench"}, "is_enterprise_install": False, "enterprise": None,
-            "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": BENCH_TEAM},
-            "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": BENCH_CHANNEL,
-                          "is_ephemeral": True},
-            "channel": {"id": BENCH_CHANNEL, "name": "bench"},
-            "response_url": self._hooks + rid,
-            "actions": [{"type": "button", "action_id": action_id, "block_id": "pager", "value": value,
-                         "text": {"type": "plain_text", "text": "Next"}, "action_ts": "1700000001.000200"}],
-        }
-        body = urlencode({"payload": json.dumps(payload)}).encode()
-        return self._sign(rid, body, "application/x-www-form-urlencoded")
+        action = {"type": "button", "action_id": action_id, "block_id": "pager", "value": value,
+                  "text": {"type": "plain_text", "text": "Next"}, "action_ts": "1700000001.000200"}
+        return self._actions(action, rid=rid, user=user, trigger=f"1.3.{rid}")
 
     def choose(self, element: str, value: str, label: str, *, rid: str, action_id: str = "timbot_follow",
                user: str = BENCH_USER) -> Signed:
@@ -134,8 +125,12 @@ class Signer:
         action = {"type": element, "action_id": action_id, "block_id": "row",
                   "action_ts": "1700000001.000300",
                   "selected_option": {"text": {"type": "plain_text", "text": label}, "value": value}}
+        return self._actions(action, rid=rid, user=user, trigger=f"1.4.{rid}")
+
+    def _actions(self, action: dict[str, Any], *, rid: str, user: str, trigger: str) -> Signed:
+        """A signed ``block_actions`` payload of ``action``, by ``user`` in the bench channel."""
         payload = {
-            "type": "block_actions", "api_app_id": "A0BENCH", "token": "unused", "trigger_id": f"1.4.{rid}",
+            "type": "block_actions", "api_app_id": "A0BENCH", "token": "unused", "trigger_id": trigger,
             "team": {"id": BENCH_TEAM, "domain": "bench"}, "is_enterprise_install": False, "enterprise": None,
             "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": BENCH_TEAM},
             "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": BENCH_CHANNEL,
