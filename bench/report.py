@@ -308,13 +308,13 @@ def export_targets(x: ExportFigures) -> list[tuple[bool, str, str]]:
                     f"{label} {(e.rss_peak - e.rss_before) / MB:+.1f} MB"
                     for label, e in (("alone", alone), ("with interactive commands", x)))
                     if x.alone is not None else "")))
-    for what, idle, busy, bound in (("an interactive `/im-groups` page", x.idle.groups, x.busy.groups, 1.1),
+    for what, idle, during, bound in (("an interactive `/im-groups` page", x.idle.groups, x.busy.groups, 1.1),
                                     ("an `/im-group` card", x.idle.cards, x.busy.cards, 0.050)):
-        i, b = _p50(idle), _p50(busy)
+        i, b = _p50(idle), _p50(during)
         ok = i is not None and b is not None and b - i <= bound
         measured = (f"{ms(b)} ms during vs {ms(i)} ms idle = {(b - i) * 1000:+.1f} ms "
-                    f"({len(busy)} during, {len(idle)} idle)" if i is not None and b is not None
-                    else f"not measured ({len(busy)} during, {len(idle)} idle)")
+                    f"({len(during)} during, {len(idle)} idle)" if i is not None and b is not None
+                    else f"not measured ({len(during)} during, {len(idle)} idle)")
         bound_text = f"{bound:.1f} s" if bound >= 1 else f"{bound * 1000:.0f} ms"
         out.append((ok, f"p50 of {what} during the export at most +{bound_text} over idle (same run)",
                     measured))
