@@ -36,6 +36,7 @@ from timbot.i18n import DEFAULT, _, current
 from timbot.render import Message
 from timbot.render.export import export_started, progress_line
 from timbot.settings import Settings
+from timbot.shared.store import Keys
 from timbot.slack.exports import Export, Exports
 from timbot.tim.client import TimClient
 
@@ -74,12 +75,8 @@ logger = logging.getLogger(__name__)
 
 
 def queue_base(settings: Settings) -> str:
-    """``{prefix}{SDKAppID}:``, the start of every name the exports keep in Redis."""
-    return _base(settings)
-
-
-def _base(settings: Settings) -> str:
-    return f"{settings.timbot_redis_prefix}{settings.tim_sdkappid or 0}:"
+    """``{prefix}{SDKAppID}:``, the start of every name the exports keep in Redis (as the shared state's)."""
+    return Keys(prefix=settings.timbot_redis_prefix, sdkappid=settings.tim_sdkappid or 0).base
 
 
 def make_queue(settings: Settings) -> Queue:
@@ -90,8 +87,10 @@ def make_queue(settings: Settings) -> Queue:
     """
     settings.require("redis_url")
     assert settings.redis_url is not None
+    # a connection of its own, not timbot.shared.store's: saq's dequeue blocks on Redis far longer than the
+    # shared state's 0.5 s command timeout
     redis: Redis = Redis.from_url(settings.redis_url.get_secret_value())
-    return ExportQueue(redis, name=f"{_base(settings)}exports")
+    return ExportQueue(redis, name=f"{queue_base(settings)}exports")
 
 
 class ExportQueue(RedisQueue):
@@ -171,7 +170,7 @@ class QueuedExports:
     def __init__(self, *, settings: Settings, tim: TimClient, queue: Queue) -> None:
         self._tim = tim
         self._queue = queue
-        self._base = _base(settings)
+        self._base = queue_base(settings)
         self._heartbeat = settings.timbot_export_heartbeat
         self.redis: Redis = queue.redis  # type: ignore[attr-defined]
 
